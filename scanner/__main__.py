@@ -1,0 +1,5 @@
+"""`python -m scanner` runs the same command line as `tiktok-scan`."""
+
+from scanner.cli import main
+
+raise SystemExit(main())

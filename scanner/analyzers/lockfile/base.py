@@ -1,0 +1,71 @@
+"""The thin analyzer around a manifest/lockfile parser.
+
+A parser is a plain function `parse(path, text) -> list[DeclaredPackage]` that records the line
+declaring each package (anchore/syft's `parse_*` style). The analyzer class only routes files to
+it and turns its packages into PACKAGE facts; matching decides which are TikTok's.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import ClassVar
+
+from scanner.analyzers.interface import FileInput
+from scanner.model import Context, Fact, FactKind, Location, PackageRef
+
+
+@dataclass(frozen=True)
+class DeclaredPackage:
+    """A package as a manifest or lockfile declares it. `line`/`column` are 1-based."""
+
+    purl: str
+    ecosystem: str
+    name: str
+    version: str | None
+    line: int
+    column: int = 1
+    end_column: int | None = None
+    direct: bool | None = None
+    dependency_path: tuple[str, ...] = ()
+    scope: str | None = None
+
+
+Parser = Callable[[str, str], list[DeclaredPackage]]
+
+
+class ParserAnalyzer:
+    """Subclasses set `name`, `version`, `filenames` (exact basenames) or `patterns` (globs), `parse`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1.0.0"
+    priority: ClassVar[int] = 5
+    needs_candidates: ClassVar[bool] = True
+    filenames: ClassVar[tuple[str, ...]] = ()
+    patterns: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def parse(path: str, text: str) -> list[DeclaredPackage]:
+        raise TypeError("a ParserAnalyzer subclass must define parse()")
+
+    def wants(self, path: str, is_text: bool) -> bool:
+        if not is_text:
+            return False
+        base = path.rsplit("/", 1)[-1]
+        return base in self.filenames or any(fnmatch.fnmatchcase(base, p) for p in self.patterns)
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        for pkg in type(self).parse(file.inner_path, file.text):
+            end_col = pkg.end_column or pkg.column + 1
+            yield Fact(
+                kind=FactKind.PACKAGE,
+                value=pkg.purl,
+                location=Location(path=file.path, members=file.members, start_line=pkg.line,
+                                  start_column=pkg.column, end_line=pkg.line, end_column=end_col),
+                context=Context.DEPENDENCY,
+                analyzer=self.name,
+                evidence=pkg.name + (f"@{pkg.version}" if pkg.version else ""),
+                package=PackageRef(purl=pkg.purl, ecosystem=pkg.ecosystem, name=pkg.name, version=pkg.version,
+                                   direct=pkg.direct, dependency_path=pkg.dependency_path, scope=pkg.scope),
+            )

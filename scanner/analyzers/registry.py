@@ -1,0 +1,14 @@
+"""The explicit list of analyzers. A test fails when an analyzer module is missing here."""
+
+from __future__ import annotations
+
+from scanner.analyzers.interface import Analyzer
+from scanner.analyzers.text.endpoints import EndpointsAnalyzer
+
+ANALYZERS: tuple[type[Analyzer], ...] = (
+    EndpointsAnalyzer,
+)
+
+
+def build_analyzers() -> tuple[Analyzer, ...]:
+    return tuple(cls() for cls in ANALYZERS)

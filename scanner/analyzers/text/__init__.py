@@ -1,0 +1,1 @@
+"""Analyzers of plain text: service endpoints and identifiers in any text file."""

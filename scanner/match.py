@@ -1,0 +1,289 @@
+"""Match: turn facts into findings against the compiled signatures.
+
+Signatures are compiled once into lookup tables per kind of fact. For endpoints the most specific
+matcher wins (a pixel URL is the pixel rule, not also the generic tiktok.com rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from scanner.model import MENTION_CONTEXTS, Context, Fact, FactKind, Finding, Level
+from scanner.rules.model import Rule, RuleSet
+
+# Separators after which a module prefix may continue (`com.tiktok` matches `com.tiktok.open`).
+_MODULE_SEPARATORS = (".", "/", ":", "\\")
+
+
+@dataclass(frozen=True)
+class _PurlKey:
+    type: str
+    namespace: str
+    name: str
+
+
+def normalize_package(ecosystem: str, namespace: str | None, name: str) -> tuple[str, str]:
+    """Names as each ecosystem compares them (PEP 503 for PyPI, root pod for CocoaPods subspecs)."""
+    namespace = unquote(namespace or "")
+    name = unquote(name)
+    if ecosystem == "pypi":
+        return "", _pep503(name)
+    if ecosystem in ("cocoapods",):
+        return "", name.split("/", 1)[0]
+    if ecosystem in ("golang", "github", "swift", "composer", "cargo", "nuget", "pub", "gem"):
+        return namespace.lower(), name.lower()
+    return namespace, name  # npm and maven are case-sensitive
+
+
+def _pep503(name: str) -> str:
+    out = name.lower()
+    for ch in "_.":
+        out = out.replace(ch, "-")
+    while "--" in out:
+        out = out.replace("--", "-")
+    return out
+
+
+def parse_purl(purl: str) -> _PurlKey | None:
+    from packageurl import PackageURL
+
+    try:
+        parsed = PackageURL.from_string(purl)
+    except ValueError:
+        return None
+    ns, name = normalize_package(parsed.type, parsed.namespace, parsed.name)
+    return _PurlKey(parsed.type, ns, name)
+
+
+@dataclass
+class MatchIndex:
+    """Lookup tables compiled from a RuleSet."""
+
+    rules: dict[str, Rule]
+    packages_exact: dict[_PurlKey, list[Rule]] = field(default_factory=dict)
+    packages_prefix: list[tuple[_PurlKey, Rule]] = field(default_factory=list)
+    modules: dict[str, list[tuple[str, Rule]]] = field(default_factory=dict)
+    symbols: dict[str, dict[str, list[Rule]]] = field(default_factory=dict)
+    symbol_prefixes: dict[str, list[tuple[str, Rule]]] = field(default_factory=dict)
+    hosts: dict[str, list[Rule]] = field(default_factory=dict)
+    domains: dict[str, list[Rule]] = field(default_factory=dict)
+    urls: list[tuple[str, Rule]] = field(default_factory=list)
+    schemes: dict[str, list[Rule]] = field(default_factory=dict)
+    markers: dict[str, list[Rule]] = field(default_factory=dict)
+    classes_exact: dict[str, list[Rule]] = field(default_factory=dict)
+    classes_prefix: list[tuple[str, Rule]] = field(default_factory=list)
+    libraries: dict[str, list[Rule]] = field(default_factory=dict)
+    sha256: dict[str, list[Rule]] = field(default_factory=dict)
+
+    @classmethod
+    def compile(cls, ruleset: RuleSet) -> MatchIndex:
+        index = cls(rules=ruleset.by_id())
+        for rule in ruleset.rules:
+            m = rule.matchers
+            for purl in m.packages:
+                wildcard = purl.endswith("*")
+                key = parse_purl(purl.rstrip("*") + ("x" if wildcard else ""))
+                if key is None:  # validated at load time; defensive
+                    continue
+                if wildcard:
+                    index.packages_prefix.append((_PurlKey(key.type, key.namespace, key.name[:-1]), rule))
+                else:
+                    index.packages_exact.setdefault(key, []).append(rule)
+            for eco, names in m.modules.items():
+                for name in names:
+                    index.modules.setdefault(eco, []).append((name.rstrip("*"), rule))
+            for eco, names in m.symbols.items():
+                for name in names:
+                    if name.endswith("*"):
+                        index.symbol_prefixes.setdefault(eco, []).append((name[:-1], rule))
+                    else:
+                        index.symbols.setdefault(eco, {}).setdefault(name, []).append(rule)
+            for host in m.hosts:
+                index.hosts.setdefault(host, []).append(rule)
+            for domain in m.domains:
+                index.domains.setdefault(domain, []).append(rule)
+            for url in m.urls:
+                host, _, path = url.partition("/")
+                index.urls.append((f"{host.lower()}/{path}", rule))
+            for scheme in m.schemes:
+                index.schemes.setdefault(scheme.lower(), []).append(rule)
+            for marker in m.markers:
+                index.markers.setdefault(marker, []).append(rule)
+            for cls_name in m.classes:
+                if cls_name.endswith((".", "*")):
+                    index.classes_prefix.append((cls_name.rstrip("*"), rule))
+                else:
+                    index.classes_exact.setdefault(cls_name, []).append(rule)
+            for lib in m.libraries:
+                index.libraries.setdefault(lib, []).append(rule)
+            for digest in m.sha256:
+                index.sha256.setdefault(digest, []).append(rule)
+        index.urls.sort(key=lambda item: -len(item[0]))
+        return index
+
+    # -- lookups: each returns (specificity, rule) pairs --------------------------------------
+
+    def lookup(self, fact: Fact) -> list[Rule]:
+        candidates = self._candidates(fact)
+        if not candidates:
+            return []
+        best = max(spec for spec, _ in candidates)
+        seen: dict[str, Rule] = {}
+        for spec, rule in candidates:
+            if spec == best or fact.kind in (FactKind.PACKAGE, FactKind.MARKER):
+                seen.setdefault(rule.id, rule)
+        return [seen[k] for k in sorted(seen)]
+
+    def _candidates(self, fact: Fact) -> list[tuple[int, Rule]]:
+        kind = fact.kind
+        if kind is FactKind.PACKAGE:
+            return self._package(fact.value)
+        if kind is FactKind.MODULE:
+            return self._module(fact.language or "any", fact.value)
+        if kind is FactKind.SYMBOL:
+            return self._symbol(fact.language or "any", fact.value)
+        if kind in (FactKind.HOST, FactKind.URL):
+            return self._endpoint(fact.value)
+        if kind is FactKind.SCHEME:
+            return [(1, r) for r in self.schemes.get(fact.value.lower(), [])]
+        if kind is FactKind.MARKER:
+            return [(1, r) for r in self.markers.get(fact.value, [])]
+        if kind is FactKind.CLASS:
+            return self._class(fact.value)
+        if kind is FactKind.LIBRARY:
+            return self._library(fact.value)
+        if kind is FactKind.FILE_HASH:
+            return [(1, r) for r in self.sha256.get(fact.value.lower(), [])]
+        return []
+
+    def _package(self, purl: str) -> list[tuple[int, Rule]]:
+        key = parse_purl(purl)
+        if key is None:
+            return []
+        out = [(2, r) for r in self.packages_exact.get(key, [])]
+        for prefix, rule in self.packages_prefix:
+            if (
+                prefix.type == key.type
+                and prefix.namespace == key.namespace
+                and key.name.startswith(prefix.name)
+            ):
+                out.append((1, rule))
+        return out
+
+    def _module(self, eco: str, value: str) -> list[tuple[int, Rule]]:
+        out: list[tuple[int, Rule]] = []
+        for table in (self.modules.get(eco, ()), self.modules.get("any", ()) if eco != "any" else ()):
+            for prefix, rule in table:
+                if value == prefix or (value.startswith(prefix) and value[len(prefix)] in _MODULE_SEPARATORS):
+                    out.append((len(prefix), rule))
+        return out
+
+    def _symbol(self, eco: str, value: str) -> list[tuple[int, Rule]]:
+        out: list[tuple[int, Rule]] = []
+        for e in {eco, "any"}:
+            out.extend((1000, r) for r in self.symbols.get(e, {}).get(value, []))
+            for prefix, rule in self.symbol_prefixes.get(e, ()):
+                if value.startswith(prefix):
+                    out.append((len(prefix), rule))
+        return out
+
+    def _endpoint(self, value: str) -> list[tuple[int, Rule]]:
+        host, _, path = value.partition("/")
+        host = host.lower().rstrip(".")
+        full = f"{host}/{path}"
+        out: list[tuple[int, Rule]] = []
+        for prefix, rule in self.urls:
+            if full.startswith(prefix):
+                out.append((10_000 + len(prefix), rule))
+        out.extend((5_000 + len(host), r) for r in self.hosts.get(host, []))
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            suffix = ".".join(labels[i:])
+            out.extend((len(suffix), r) for r in self.domains.get(suffix, []))
+        return out
+
+    def _class(self, value: str) -> list[tuple[int, Rule]]:
+        out = [(10_000, r) for r in self.classes_exact.get(value, [])]
+        for prefix, rule in self.classes_prefix:
+            if value.startswith(prefix):
+                out.append((len(prefix), rule))
+        return out
+
+    def _library(self, value: str) -> list[tuple[int, Rule]]:
+        parts = set(value.replace("\\", "/").split("/"))
+        base = value.rsplit("/", 1)[-1]
+        parts.add(base.split(".so", 1)[0])
+        parts.add(base.split(".", 1)[0])
+        out: list[tuple[int, Rule]] = []
+        for part in parts:
+            out.extend((1, r) for r in self.libraries.get(part, []))
+        return out
+
+
+def level_for(rule: Rule, fact: Fact) -> Level:
+    """The rule's level, capped at note for mentions (comments, docs)."""
+    if fact.context in MENTION_CONTEXTS and rule.level.at_least(Level.NOTE):
+        return Level.NOTE
+    return rule.level
+
+
+_KIND_PHRASE = {
+    FactKind.PACKAGE: "dependency",
+    FactKind.MODULE: "import of",
+    FactKind.SYMBOL: "use of",
+    FactKind.HOST: "service host",
+    FactKind.URL: "service URL",
+    FactKind.SCHEME: "URL scheme",
+    FactKind.MARKER: "identifier",
+    FactKind.CLASS: "class",
+    FactKind.LIBRARY: "linked library",
+    FactKind.FILE_HASH: "known SDK file (sha256)",
+}
+
+
+def message_for(rule: Rule, fact: Fact) -> str:
+    shown = fact.evidence or fact.value
+    parts = [f"{rule.title}: {_KIND_PHRASE[fact.kind]} `{shown}`"]
+    if fact.context not in (Context.DEPENDENCY, Context.BINARY, Context.CODE):
+        parts.append(f"in {fact.context.value}")
+    if fact.location.members:
+        parts.append(f"inside {fact.location.display_path}")
+    pkg = fact.package
+    if pkg is not None:
+        if pkg.direct is not None:
+            parts.append("(direct dependency)" if pkg.direct else "(transitive dependency)")
+        if len(pkg.dependency_path) > 1:
+            parts.append("via " + " > ".join(pkg.dependency_path))
+    return " ".join(parts) + "."
+
+
+def match_facts(index: MatchIndex, facts: Iterable[Fact]) -> list[tuple[Rule, Fact]]:
+    """Every (rule, fact) pair, one per rule per location."""
+    out: list[tuple[Rule, Fact]] = []
+    seen: set[tuple[str, object]] = set()
+    for fact in facts:
+        for rule in index.lookup(fact):
+            key = (rule.id, (fact.location.path, fact.location.members, fact.location.start_line,
+                             fact.location.start_column, fact.location.byte_offset))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((rule, fact))
+    return out
+
+
+def finding_for(rule: Rule, fact: Fact) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        level=level_for(rule, fact),
+        location=fact.location,
+        message=message_for(rule, fact),
+        kind=fact.kind,
+        value=fact.value,
+        context=fact.context,
+        analyzer=fact.analyzer,
+        evidence=fact.evidence,
+        package=fact.package,
+    )

@@ -1,0 +1,163 @@
+"""One multi-literal pass over raw bytes decides whether a file can match at all.
+
+Every literal of every signature (hosts, package and module names, class names, markers) becomes
+a case-insensitive needle. Files without a hit are never decoded or parsed. Hyperscan does the
+pass at several GB/s; a plain `re` alternation is the reference path (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.rules.model import RuleSet
+
+MIN_NEEDLE = 3
+MAX_HITS_PER_FILE = 200_000  # a pathological file cannot make the hit list unbounded
+
+
+@dataclass(frozen=True)
+class Needles:
+    """The literals analyzers look for, derived from the signatures (never hand-listed)."""
+
+    literals: tuple[str, ...]  # lower-case, sorted, for the prefilter
+    domains: frozenset[str]  # registrable domains and exact hosts (lower-case)
+    markers: frozenset[str]  # exact tokens, case-sensitive
+    schemes: frozenset[str]  # URL schemes, lower-case
+    classes: tuple[str, ...]  # dotted class names / prefixes
+    markers_by_lower: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_rules(cls, ruleset: RuleSet) -> Needles:
+        literals: set[str] = set()
+        domains: set[str] = set()
+        markers: set[str] = set()
+        schemes: set[str] = set()
+        classes: set[str] = set()
+        for rule in ruleset.rules:
+            m = rule.matchers
+            domains.update(m.hosts)
+            domains.update(m.domains)
+            for url in m.urls:
+                domains.add(url.split("/", 1)[0])
+            markers.update(m.markers)
+            schemes.update(s.lower() for s in m.schemes)
+            classes.update(c.rstrip("*") for c in m.classes)
+            for names in (*m.modules.values(), *m.symbols.values()):
+                for name in names:
+                    literals.update(_module_literals(name.rstrip("*")))
+            for purl in m.packages:
+                literals.update(_package_literals(purl))
+            literals.update(m.libraries)
+        literals.update(domains)
+        literals.update(markers)
+        literals.update(schemes)
+        for name in classes:
+            literals.update(_module_literals(name))
+        cleaned = {lit.lower().strip(".") for lit in literals}
+        by_lower: dict[str, list[str]] = {}
+        for marker in sorted(markers):
+            by_lower.setdefault(marker.lower(), []).append(marker)
+        return cls(
+            literals=tuple(sorted(lit for lit in cleaned if len(lit) >= MIN_NEEDLE)),
+            domains=frozenset(domains),
+            markers=frozenset(markers),
+            schemes=frozenset(schemes),
+            classes=tuple(sorted(classes)),
+            markers_by_lower={k: tuple(v) for k, v in by_lower.items()},
+        )
+
+
+def _module_literals(name: str) -> set[str]:
+    """A dotted name also appears slash-separated in binaries (`Lcom/tiktok/open;`)."""
+    name = name.strip(".")
+    out = {name}
+    if "." in name:
+        out.add(name.replace(".", "/"))
+    return out
+
+
+def _package_literals(purl: str) -> set[str]:
+    body = purl.split(":", 1)[1].split("/", 1)[1] if "/" in purl else purl
+    body = body.rstrip("*").replace("%40", "@")
+    parts = body.split("/")
+    name = parts[-1] or (parts[-2] if len(parts) > 1 else "")
+    out = {name}
+    if len(parts) > 1 and parts[0]:
+        out.add(parts[0])  # maven group, npm scope, go host path: `com.tiktok.open.sdk`
+    if purl.startswith("pkg:pypi/"):
+        out.update({name.replace("-", "_"), name.replace("_", "-")})
+    return {o for o in out if o}
+
+
+class Prefilter:
+    """Finds needle hits in bytes. `hits()` returns (needle index, end offset) pairs."""
+
+    def __init__(self, needles: Needles, engine: str = "auto") -> None:
+        self.needles = needles
+        self.engine = engine
+        self._db: Any = None
+        self._regex: re.Pattern[bytes] | None = None
+        if engine in ("auto", "hyperscan"):
+            try:
+                self._db = _compile_hyperscan(needles.literals)
+                self.engine = "hyperscan"
+            except ImportError:
+                if engine == "hyperscan":
+                    raise
+        if self._db is None:
+            self.engine = "re"
+            pattern = b"|".join(re.escape(lit.encode()) for lit in sorted(needles.literals, key=len, reverse=True))
+            self._regex = re.compile(pattern or b"(?!x)x", re.IGNORECASE)
+            self._index = {lit.encode(): i for i, lit in enumerate(needles.literals)}
+
+    def __getstate__(self) -> dict[str, Any]:  # hyperscan databases do not pickle; rebuild in workers
+        return {"needles": self.needles, "engine": self.engine}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["needles"], state["engine"])  # type: ignore[misc]
+
+    def has_candidate(self, data: bytes) -> bool:
+        return bool(self.hits(data, limit=1))
+
+    def hits(self, data: bytes, limit: int = MAX_HITS_PER_FILE) -> list[tuple[int, int]]:
+        if not data or not self.needles.literals:
+            return []
+        out: list[tuple[int, int]] = []
+        if self._db is not None:
+
+            def on_match(ident: int, start: int, end: int, flags: int, ctx: object) -> bool:
+                out.append((ident, end))
+                return len(out) >= limit  # True stops the scan
+
+            self._db.scan(data, match_event_handler=on_match)
+            return out
+        assert self._regex is not None
+        # the reference path reports overlapping needles too, like hyperscan does
+        lowered = data.lower()
+        for i, lit in enumerate(self.needles.literals):
+            needle = lit.encode()
+            start = lowered.find(needle)
+            while start != -1:
+                out.append((i, start + len(needle)))
+                if len(out) >= limit:
+                    return sorted(out, key=lambda h: (h[1], h[0]))
+                start = lowered.find(needle, start + 1)
+        return sorted(out, key=lambda h: (h[1], h[0]))
+
+
+def _compile_hyperscan(literals: tuple[str, ...]) -> Any:
+    import hyperscan
+
+    if not literals:
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    expressions = [re.escape(lit).encode() for lit in literals]
+    db.compile(
+        expressions=expressions,
+        ids=list(range(len(literals))),
+        elements=len(literals),
+        flags=[hyperscan.HS_FLAG_CASELESS] * len(literals),
+    )
+    return db

@@ -1,0 +1,280 @@
+"""Read and validate signature packs before the first file is read.
+
+Layout: `signatures/<pack>/pack.toml` describes the pack; every other `*.toml` beside it holds
+exactly one rule. A bad record raises SignatureError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import SignatureError
+from scanner.model import Level
+from scanner.rules.model import (
+    CATEGORIES,
+    ECOSYSTEMS,
+    EVIDENCE_LEVELS,
+    MATCHER_KEYS,
+    PRECISIONS,
+    Matchers,
+    Pack,
+    Rule,
+    RuleSet,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FORMAT_VERSION = 1
+RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
+RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+_RULE_FIELDS = {
+    "id": str,
+    "name": str,
+    "title": str,
+    "category": str,
+    "evidence": str,
+    "level": str,
+    "security-severity": (int, float),
+    "precision": str,
+    "description": str,
+    "help": str,
+    "references": list,
+    "tags": list,
+    "match": dict,
+}
+_OPTIONAL_RULE_FIELDS = {"tags", "references"}
+_PACK_FIELDS = {
+    "format": int,
+    "name": str,
+    "version": str,
+    "title": str,
+    "enabled": bool,
+    "description": str,
+    "prohibition": str,
+}
+
+
+def default_signature_dir() -> Path:
+    """Signatures ship in the wheel under scanner/_data; a source checkout has them at the top."""
+    here = Path(__file__).resolve().parent.parent
+    bundled = here / "_data" / "signatures"
+    if bundled.is_dir():
+        return bundled
+    return here.parent / "signatures"
+
+
+def load_packs(
+    directories: Iterable[Path] | None = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+) -> RuleSet:
+    """Load every pack found in `directories`; keep those enabled by default or named in `enable`."""
+    dirs = list(directories) if directories is not None else [default_signature_dir()]
+    packs: list[Pack] = []
+    for directory in dirs:
+        if not directory.is_dir():
+            raise SignatureError(str(directory), "<directory>", "signature directory does not exist")
+        for pack_file in sorted(directory.glob("*/pack.toml")):
+            packs.append(load_pack(pack_file.parent))
+    enable_set, disable_set = set(enable), set(disable)
+    known = {p.name for p in packs}
+    for name in sorted((enable_set | disable_set) - known):
+        raise SignatureError(name, "pack", f"no pack named {name!r}; known packs: {sorted(known)}")
+    chosen = tuple(
+        p
+        for p in packs
+        if (p.enabled_by_default or p.name in enable_set) and p.name not in disable_set
+    )
+    _check_unique(packs)
+    return RuleSet(packs=chosen)
+
+
+def _check_unique(packs: list[Pack]) -> None:
+    seen: dict[str, str] = {}
+    names: dict[str, str] = {}
+    pack_names: set[str] = set()
+    for pack in packs:
+        if pack.name in pack_names:
+            raise SignatureError(pack.name, "name", "two packs share this name")
+        pack_names.add(pack.name)
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise SignatureError(rule.source_file, "id", f"{rule.id!r} is also used by {seen[rule.id]}")
+            if rule.name in names:
+                raise SignatureError(rule.source_file, "name", f"{rule.name!r} is also used by {names[rule.name]}")
+            seen[rule.id] = rule.source_file
+            names[rule.name] = rule.source_file
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SignatureError(str(path), "<toml>", f"not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise SignatureError(str(path), "<file>", f"cannot read: {exc.strerror}") from exc
+
+
+def _check_fields(path: str, data: Mapping[str, Any], spec: Mapping[str, Any], optional: set[str]) -> None:
+    for key in data:
+        if key not in spec:
+            raise SignatureError(path, key, f"unknown field; expected one of {sorted(spec)}")
+    for key, typ in spec.items():
+        if key not in data:
+            if key in optional:
+                continue
+            raise SignatureError(path, key, "missing required field")
+        value = data[key]
+        if isinstance(value, bool) and typ is not bool:
+            raise SignatureError(path, key, f"expected {_type_name(typ)}, got a boolean")
+        if not isinstance(value, typ):
+            raise SignatureError(path, key, f"expected {_type_name(typ)}, got {type(value).__name__}")
+
+
+def _type_name(typ: object) -> str:
+    if isinstance(typ, tuple):
+        return " or ".join(t.__name__ for t in typ)
+    return getattr(typ, "__name__", str(typ))
+
+
+def load_pack(directory: Path) -> Pack:
+    pack_file = directory / "pack.toml"
+    meta = _read_toml(pack_file)
+    where = str(pack_file)
+    _check_fields(where, meta, _PACK_FIELDS, set())
+    if meta["format"] != FORMAT_VERSION:
+        raise SignatureError(where, "format", f"unsupported format {meta['format']!r}; expected {FORMAT_VERSION}")
+    if meta["name"] != directory.name:
+        raise SignatureError(where, "name", f"{meta['name']!r} must equal the directory name {directory.name!r}")
+    rules = tuple(
+        load_rule(rule_file, pack=meta["name"])
+        for rule_file in sorted(directory.glob("*.toml"))
+        if rule_file.name != "pack.toml"
+    )
+    if not rules:
+        raise SignatureError(where, "<rules>", "pack has no rule files")
+    return Pack(
+        name=meta["name"],
+        version=meta["version"],
+        title=meta["title"],
+        enabled_by_default=meta["enabled"],
+        description=meta["description"].strip(),
+        prohibition_markdown=meta["prohibition"].strip(),
+        rules=rules,
+    )
+
+
+def load_rule(path: Path, pack: str) -> Rule:
+    data = _read_toml(path)
+    where = str(path)
+    _check_fields(where, data, _RULE_FIELDS, _OPTIONAL_RULE_FIELDS)
+    rule_id = data["id"]
+    if not RULE_ID.match(rule_id):
+        raise SignatureError(where, "id", f"{rule_id!r} does not look like AB123 (2-5 capitals, 3 digits)")
+    if not path.stem.startswith(rule_id):
+        raise SignatureError(where, "id", f"file name must start with the rule id {rule_id!r}")
+    if not RULE_NAME.match(data["name"]):
+        raise SignatureError(where, "name", f"{data['name']!r} must be lower-case words joined by '-'")
+    _one_of(where, "category", data["category"], CATEGORIES)
+    _one_of(where, "evidence", data["evidence"], EVIDENCE_LEVELS)
+    _one_of(where, "precision", data["precision"], PRECISIONS)
+    _one_of(where, "level", data["level"], tuple(level.value for level in Level if level is not Level.NONE))
+    severity = float(data["security-severity"])
+    if not 0.0 <= severity <= 10.0:
+        raise SignatureError(where, "security-severity", f"{severity} is outside 0.0-10.0")
+    for key in ("title", "description", "help"):
+        if not data[key].strip():
+            raise SignatureError(where, key, "must not be empty")
+    references = _strings(where, "references", data.get("references", []))
+    for ref in references:
+        if not ref.startswith("https://"):
+            raise SignatureError(where, "references", f"{ref!r} is not an https:// URL")
+    return Rule(
+        id=rule_id,
+        name=data["name"],
+        pack=pack,
+        title=data["title"].strip(),
+        category=data["category"],
+        evidence=data["evidence"],
+        level=Level(data["level"]),
+        security_severity=severity,
+        precision=data["precision"],
+        description=data["description"].strip(),
+        help_markdown=data["help"].strip(),
+        references=references,
+        tags=_strings(where, "tags", data.get("tags", [])),
+        matchers=_matchers(where, data["match"]),
+        source_file=where,
+    )
+
+
+def _one_of(where: str, key: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise SignatureError(where, key, f"{value!r} is not one of {list(allowed)}")
+
+
+def _strings(where: str, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise SignatureError(where, key, "expected a list of non-empty strings")
+    if len(set(value)) != len(value):
+        dup = sorted({v for v in value if value.count(v) > 1})
+        raise SignatureError(where, key, f"duplicate values {dup}")
+    return tuple(value)
+
+
+def _per_ecosystem(where: str, key: str, value: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise SignatureError(where, f"match.{key}", "expected a table keyed by ecosystem")
+    out: dict[str, tuple[str, ...]] = {}
+    for eco, items in value.items():
+        if eco not in ECOSYSTEMS:
+            raise SignatureError(where, f"match.{key}.{eco}", f"unknown ecosystem; expected one of {list(ECOSYSTEMS)}")
+        out[eco] = _strings(where, f"match.{key}.{eco}", items)
+    return out
+
+
+def _matchers(where: str, match: Mapping[str, Any]) -> Matchers:
+    for key in match:
+        if key not in MATCHER_KEYS:
+            raise SignatureError(where, f"match.{key}", f"unknown matcher; expected one of {list(MATCHER_KEYS)}")
+    if not match:
+        raise SignatureError(where, "match", "a rule needs at least one matcher")
+    values: dict[str, Any] = {}
+    for key, value in match.items():
+        if key in ("modules", "symbols"):
+            values[key] = _per_ecosystem(where, key, value)
+        else:
+            values[key] = _strings(where, f"match.{key}", value)
+    for purl in values.get("packages", ()):
+        _check_purl(where, purl)
+    for host in (*values.get("hosts", ()), *values.get("domains", ())):
+        if host != host.lower() or "/" in host or host.startswith(".") or "." not in host:
+            raise SignatureError(where, "match.hosts", f"{host!r} must be a lower-case hostname")
+    for url in values.get("urls", ()):
+        if "://" in url or "/" not in url or url.split("/", 1)[0] != url.split("/", 1)[0].lower():
+            raise SignatureError(where, "match.urls", f"{url!r} must be 'host/path' without a scheme")
+    for digest in values.get("sha256", ()):
+        if not SHA256.match(digest):
+            raise SignatureError(where, "match.sha256", f"{digest!r} is not a lower-case sha256 hex digest")
+    return Matchers(**values)
+
+
+def _check_purl(where: str, purl: str) -> None:
+    from packageurl import PackageURL
+
+    try:
+        parsed = PackageURL.from_string(purl.replace("*", "WILDCARD"))
+    except ValueError as exc:
+        raise SignatureError(where, "match.packages", f"{purl!r} is not a valid purl: {exc}") from exc
+    if parsed.version:
+        raise SignatureError(where, "match.packages", f"{purl!r} must not pin a version")

@@ -1,0 +1,101 @@
+"""A rule is one record of signature data; a pack groups rules that are switched on together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scanner.model import Level
+
+CATEGORIES = (
+    "sdk-dependency",
+    "sdk-code",
+    "service-endpoint",
+    "vendored-code",
+    "binary-sdk",
+    "affiliate",
+    "mention",
+    "payment-sdk",
+)
+EVIDENCE_LEVELS = ("declared", "present", "called", "endpoint")
+PRECISIONS = ("very-high", "high", "medium", "low")
+
+# Matcher keys allowed under [match]; `modules` and `symbols` are tables keyed by ecosystem.
+MATCHER_KEYS = (
+    "packages",
+    "modules",
+    "symbols",
+    "hosts",
+    "domains",
+    "urls",
+    "schemes",
+    "markers",
+    "classes",
+    "libraries",
+    "sha256",
+)
+ECOSYSTEMS = ("jvm", "apple", "js", "python", "go", "dart", "dotnet", "ruby", "php", "any")
+
+
+@dataclass(frozen=True)
+class Matchers:
+    """The literal values a rule fires on, per kind of fact."""
+
+    packages: tuple[str, ...] = ()  # purls; the name may end in `*`
+    modules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ecosystem -> dotted prefixes
+    symbols: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ecosystem -> `Receiver.method`
+    hosts: tuple[str, ...] = ()  # exact hostnames
+    domains: tuple[str, ...] = ()  # registrable domains: the domain and every subdomain
+    urls: tuple[str, ...] = ()  # `host/path` prefixes
+    schemes: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()  # exact tokens
+    classes: tuple[str, ...] = ()  # dotted class names or prefixes ending in `.` or `*`
+    libraries: tuple[str, ...] = ()  # linked library names (framework or soname)
+    sha256: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    pack: str
+    title: str
+    category: str
+    evidence: str
+    level: Level
+    security_severity: float
+    precision: str
+    description: str
+    help_markdown: str
+    references: tuple[str, ...]
+    tags: tuple[str, ...]
+    matchers: Matchers
+    source_file: str  # signature file it came from, for messages
+
+    @property
+    def help_text(self) -> str:
+        return self.description
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    title: str
+    enabled_by_default: bool
+    description: str
+    prohibition_markdown: str  # appended to every rule's help
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The packs in force for one scan, rules in a stable order."""
+
+    packs: tuple[Pack, ...]
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(sorted((r for p in self.packs for r in p.rules), key=lambda r: r.id))
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}

@@ -1,0 +1,179 @@
+"""Walk: the only code that touches the file system.
+
+One pass per root with os.scandir; relative POSIX paths; `.git` and friends skipped; symlinks are
+never followed (a link inside the root is reached through its target anyway, a link out of the
+root is reported); special files (FIFOs, sockets, devices) are reported and never opened.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from scanner.model import Level, Notification, SkipReason
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj"})
+
+
+@dataclass(frozen=True)
+class FileRef:
+    root: str  # absolute path of the scan root (a directory, or the file itself)
+    path: str  # POSIX path relative to the scan root's base, as shown to users
+    abspath: str
+    size: int
+
+
+@dataclass
+class WalkOptions:
+    excludes: Sequence[str] = ()
+    respect_gitignore: bool = False
+
+
+@lru_cache(maxsize=512)
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """gitignore-like globs: `**` spans directories, `*` and `?` stay within one name.
+
+    A pattern without a slash matches a name at any depth (`*.min.js`, `node_modules`).
+    """
+    pat = pattern.strip()
+    anchored = "/" in pat.rstrip("/")
+    pat = pat.strip("/")
+    out = []
+    i = 0
+    while i < len(pat):
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            j = pat.find("]", i)
+            if j == -1:
+                out.append(re.escape(c))
+            else:
+                out.append("[" + pat[i + 1 : j].replace("!", "^", 1) + "]")
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    body = "".join(out)
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"^{prefix}{body}(?:/.*)?$")
+
+
+def is_excluded(rel_path: str, excludes: Sequence[str]) -> bool:
+    return any(glob_to_regex(p).match(rel_path) for p in excludes)
+
+
+class Walker:
+    """Yields FileRefs; problems become Notifications in `self.notifications`."""
+
+    def __init__(self, options: WalkOptions | None = None) -> None:
+        self.options = options or WalkOptions()
+        self.notifications: list[Notification] = []
+        self.files_seen = 0
+
+    def walk(self, roots: Sequence[str | Path]) -> Iterator[FileRef]:
+        for root in roots:
+            yield from self._walk_root(Path(root))
+
+    def _note(self, path: str, reason: SkipReason, message: str, level: Level = Level.WARNING) -> None:
+        self.notifications.append(Notification(path=path, reason=reason, message=message, level=level))
+
+    def _walk_root(self, root: Path) -> Iterator[FileRef]:
+        try:
+            st = os.lstat(root)
+        except OSError as exc:
+            self._note(str(root), SkipReason.UNREADABLE, f"{root}: cannot read: {exc.strerror}", Level.ERROR)
+            return
+        if stat.S_ISLNK(st.st_mode):
+            root = root.resolve()
+            try:
+                st = os.stat(root)
+            except OSError as exc:
+                self._note(str(root), SkipReason.UNREADABLE, f"{root}: cannot read: {exc.strerror}", Level.ERROR)
+                return
+        if stat.S_ISREG(st.st_mode):
+            absroot = os.path.abspath(root)
+            self.files_seen += 1
+            yield FileRef(root=absroot, path=root.name, abspath=absroot, size=st.st_size)
+            return
+        if not stat.S_ISDIR(st.st_mode):
+            self._note(str(root), SkipReason.SPECIAL_FILE, f"{root}: not a regular file or directory; not read")
+            return
+        absroot = os.path.abspath(root)
+        yield from self._walk_dir(absroot)
+
+    def _walk_dir(self, absroot: str) -> Iterator[FileRef]:
+        from scanner.gitignore import GitignoreStack
+
+        ignores = GitignoreStack(absroot) if self.options.respect_gitignore else None
+        stack: list[str] = [""]
+        excludes = self.options.excludes
+        while stack:
+            rel_dir = stack.pop()
+            abs_dir = os.path.join(absroot, rel_dir) if rel_dir else absroot
+            if ignores is not None:
+                ignores.enter(rel_dir)
+            try:
+                with os.scandir(abs_dir) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self._note(rel_dir or ".", SkipReason.UNREADABLE, f"{rel_dir or '.'}: cannot list: {exc.strerror}")
+                continue
+            subdirs: list[str] = []
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                try:
+                    if entry.is_symlink():
+                        self._symlink(absroot, entry.path, shown)
+                        continue
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    if is_dir and entry.name in SKIP_DIRS:
+                        continue
+                    if excludes and is_excluded(rel, excludes):
+                        continue
+                    if ignores is not None and ignores.ignored(rel, is_dir):
+                        continue
+                    if is_dir:
+                        subdirs.append(rel)
+                        continue
+                    st = entry.stat(follow_symlinks=False)
+                except OSError as exc:
+                    self._note(shown, SkipReason.UNREADABLE, f"{shown}: cannot read: {exc.strerror}")
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    self._note(shown, SkipReason.SPECIAL_FILE,
+                               f"{shown}: special file (FIFO, socket or device); not read")
+                    continue
+                self.files_seen += 1
+                yield FileRef(root=absroot, path=shown, abspath=entry.path, size=st.st_size)
+            stack.extend(reversed(subdirs))
+
+    def _symlink(self, absroot: str, link: str, shown: str) -> None:
+        try:
+            target = os.path.realpath(link)
+        except OSError:
+            target = ""
+        inside = target == absroot or target.startswith(absroot.rstrip(os.sep) + os.sep)
+        if not inside:
+            self._note(shown, SkipReason.SYMLINK,
+                       f"{shown}: symbolic link to {target or '?'} outside the scan root; not followed")
+        elif not os.path.exists(link):
+            self._note(shown, SkipReason.SYMLINK, f"{shown}: broken or looping symbolic link; not followed",
+                       Level.NOTE)
+        # links that stay inside the root are not followed: their targets are scanned in place
