@@ -23,3 +23,18 @@ class ScanConfig:
     prefilter_engine: str = "auto"  # auto | hyperscan | re
     files: list[str] | None = None  # explicit file list (pre-commit, diff scans), relative to roots[0]
     show_progress: bool = False
+    srcroot: str | None = None  # paths are reported relative to it; default: the enclosing repository
+
+
+def find_srcroot(root: str) -> str:
+    """The repository that contains `root` (a `.git` entry found upward), else the root's directory.
+
+    Looked up on the file system only: running git inside an untrusted tree is never needed.
+    """
+    start = Path(root).resolve()
+    if not start.is_dir():
+        start = start.parent
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return str(start)

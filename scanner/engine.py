@@ -18,10 +18,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from scanner import __version__
-from scanner.analyzers.interface import Analyzer, FileInput
+from scanner.analyzers.interface import Analyzer, FileInput, decode_text
 from scanner.analyzers.registry import build_analyzers
 from scanner.archives import ArchiveBudget, Member, archive_kind, iter_members
-from scanner.config import ScanConfig
+from scanner.config import ScanConfig, find_srcroot
 from scanner.errors import AnalysisError, LimitExceeded
 from scanner.fingerprint import line_hashes, stable_hash
 from scanner.match import MatchIndex, finding_for, match_facts
@@ -143,6 +143,8 @@ class Scanner:
         if kind is not None:
             self._open_archive(kind, path, members, data, depth, budget, outcome)
         text = is_text(data)
+        if text and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
         wanting = [a for a in self.analyzers if a.wants(inner, text)]
         if not wanting:
             return
@@ -272,7 +274,7 @@ def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
 
 def _explicit_files(config: ScanConfig) -> tuple[list[FileRef], list[Notification]]:
     """Files named one by one (pre-commit, --staged): no directory walk."""
-    base = Path(config.roots[0] if config.roots else ".").resolve()
+    base = Path(config.srcroot or (config.roots[0] if config.roots else ".")).resolve()
     refs: list[FileRef] = []
     notes: list[Notification] = []
     from scanner.walk import is_excluded
@@ -304,6 +306,7 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     started = time.monotonic()
     start_utc = _utc_now()
     scanner = Scanner(config, ruleset)
+    srcroot = config.srcroot or find_srcroot(config.roots[0] if config.roots else ".")
     stats = ScanStats()
     findings: list[Finding] = []
     notifications: list[Notification] = []
@@ -315,7 +318,7 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
         walker: Walker | None = None
     else:
         walker = Walker(WalkOptions(excludes=config.excludes, respect_gitignore=config.respect_gitignore))
-        refs = list(walker.walk(config.roots))
+        refs = list(walker.walk(config.roots, srcroot))
         stats.files_seen = walker.files_seen
 
     def absorb(outcome: FileOutcome) -> None:
@@ -353,7 +356,12 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
         start_time_utc=start_utc,
         end_time_utc=_utc_now(),
         successful=True,
-        extra={"tool_version": __version__, "prefilter": scanner.prefilter.engine},
+        extra={
+            "tool_version": __version__,
+            "prefilter": scanner.prefilter.engine,
+            "srcroot": srcroot,
+            "prohibitions": {p.name: p.prohibition_markdown for p in scanner.ruleset.packs},
+        },
     )
 
 

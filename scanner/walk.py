@@ -86,14 +86,15 @@ class Walker:
         self.notifications: list[Notification] = []
         self.files_seen = 0
 
-    def walk(self, roots: Sequence[str | Path]) -> Iterator[FileRef]:
+    def walk(self, roots: Sequence[str | Path], srcroot: str | None = None) -> Iterator[FileRef]:
+        """Paths come out relative to `srcroot` when the root lies inside it, else to the root."""
         for root in roots:
-            yield from self._walk_root(Path(root))
+            yield from self._walk_root(Path(root), srcroot)
 
     def _note(self, path: str, reason: SkipReason, message: str, level: Level = Level.WARNING) -> None:
         self.notifications.append(Notification(path=path, reason=reason, message=message, level=level))
 
-    def _walk_root(self, root: Path) -> Iterator[FileRef]:
+    def _walk_root(self, root: Path, srcroot: str | None) -> Iterator[FileRef]:
         try:
             st = os.lstat(root)
         except OSError as exc:
@@ -109,15 +110,16 @@ class Walker:
         if stat.S_ISREG(st.st_mode):
             absroot = os.path.abspath(root)
             self.files_seen += 1
-            yield FileRef(root=absroot, path=root.name, abspath=absroot, size=st.st_size)
+            shown = _prefix(os.path.dirname(absroot), srcroot) + root.name
+            yield FileRef(root=absroot, path=shown, abspath=absroot, size=st.st_size)
             return
         if not stat.S_ISDIR(st.st_mode):
             self._note(str(root), SkipReason.SPECIAL_FILE, f"{root}: not a regular file or directory; not read")
             return
         absroot = os.path.abspath(root)
-        yield from self._walk_dir(absroot)
+        yield from self._walk_dir(absroot, _prefix(absroot, srcroot))
 
-    def _walk_dir(self, absroot: str) -> Iterator[FileRef]:
+    def _walk_dir(self, absroot: str, prefix: str = "") -> Iterator[FileRef]:
         from scanner.gitignore import GitignoreStack
 
         ignores = GitignoreStack(absroot) if self.options.respect_gitignore else None
@@ -132,12 +134,13 @@ class Walker:
                 with os.scandir(abs_dir) as it:
                     entries = sorted(it, key=lambda e: e.name)
             except OSError as exc:
-                self._note(rel_dir or ".", SkipReason.UNREADABLE, f"{rel_dir or '.'}: cannot list: {exc.strerror}")
+                where = prefix + rel_dir if rel_dir else prefix.rstrip("/") or "."
+                self._note(where, SkipReason.UNREADABLE, f"{where}: cannot list: {exc.strerror}")
                 continue
             subdirs: list[str] = []
             for entry in entries:
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                shown = prefix + rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 try:
                     if entry.is_symlink():
                         self._symlink(absroot, entry.path, shown)
@@ -177,3 +180,15 @@ class Walker:
             self._note(shown, SkipReason.SYMLINK, f"{shown}: broken or looping symbolic link; not followed",
                        Level.NOTE)
         # links that stay inside the root are not followed: their targets are scanned in place
+
+
+def _prefix(absdir: str, srcroot: str | None) -> str:
+    """`examples/` when scanning <repo>/examples with srcroot <repo>; '' when outside it."""
+    if not srcroot:
+        return ""
+    base = os.path.abspath(srcroot)
+    if absdir == base:
+        return ""
+    if absdir.startswith(base.rstrip(os.sep) + os.sep):
+        return Path(os.path.relpath(absdir, base)).as_posix() + "/"
+    return ""

@@ -1,0 +1,199 @@
+"""SARIF 2.1.0 writer shaped for GitHub code scanning.
+
+Exactly one run; full rule metadata (help.markdown cites the prohibition, `security` tag,
+`security-severity`, precision); repo-relative URIs against `%SRCROOT%`; GitHub-compatible
+`primaryLocationLineHash` on every result; every file that could not be read becomes a
+`toolExecutionNotification`. Knows nothing about analyzers: it renders a finished ScanResult.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from scanner import __version__
+from scanner.model import Finding, Level, Notification, ScanResult
+from scanner.rules.model import Rule
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/tiktok-scan/tiktok-scan"
+SRCROOT = "%SRCROOT%"
+RULES_DOC_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"
+MAX_TAGS = 20  # GitHub's limit per rule
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for a POSIX path (spaces, `#`, `%` and non-ASCII escaped)."""
+    return quote(path, safe="/-_.~!$&'()*+,;=:@")
+
+
+def _rule_descriptor(rule: Rule, prohibition: str) -> dict[str, Any]:
+    tags = ["security", "tiktok-scan", rule.category, f"pack:{rule.pack}", *rule.tags]
+    uniq: list[str] = []
+    for tag in tags:
+        if tag not in uniq:
+            uniq.append(tag)
+    help_md = rule.help_markdown + ("\n\n" + prohibition if prohibition else "")
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.name.split("-")),  # SARIF friendly names are PascalCase
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description},
+        "help": {"text": _plain(help_md), "markdown": help_md},
+        "defaultConfiguration": {"level": rule.level.value},
+        "properties": {
+            "tags": uniq[:MAX_TAGS],
+            "precision": rule.precision,
+            "security-severity": f"{rule.security_severity:.1f}",
+            "problem.severity": {"error": "error", "warning": "warning"}.get(rule.level.value, "recommendation"),
+            "category": rule.category,
+            "evidence": rule.evidence,
+            "pack": rule.pack,
+        },
+    }
+    descriptor["helpUri"] = rule.references[0] if rule.references else f"{RULES_DOC_URI}#{rule.id.lower()}-{rule.name}"
+    return descriptor
+
+
+def _plain(markdown: str) -> str:
+    return markdown.replace("**", "").replace("`", "").replace("## ", "")
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    region: dict[str, Any]
+    if loc.members or not loc.has_lines:
+        # archive members and binaries have no lines of their own in the outer artifact
+        region = {"startLine": 1}
+        if loc.byte_offset is not None and not loc.members:
+            region["byteOffset"] = loc.byte_offset
+    else:
+        region = {
+            "startLine": loc.start_line,
+            "startColumn": loc.start_column,
+            "endLine": max(loc.end_line, loc.start_line),
+            "endColumn": loc.end_column if loc.end_column > loc.start_column or loc.end_line > loc.start_line
+            else loc.start_column + 1,
+        }
+        if finding.snippet:
+            region["snippet"] = {"text": finding.snippet}
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": artifact_uri(loc.path), "uriBaseId": SRCROOT},
+        "region": region,
+    }
+    out: dict[str, Any] = {"physicalLocation": physical}
+    if loc.members:
+        out["logicalLocations"] = [{"fullyQualifiedName": loc.display_path, "kind": "module"}]
+    return out
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    loc = finding.location
+    props: dict[str, Any] = {
+        "context": finding.context.value,
+        "factKind": finding.kind.value,
+        "value": finding.value,
+        "analyzer": finding.analyzer,
+    }
+    if finding.evidence:
+        props["evidence"] = finding.evidence
+    if loc.members:
+        props["archiveChain"] = loc.display_path
+        if loc.has_lines:
+            props["memberLine"] = loc.start_line
+        if loc.byte_offset is not None:
+            props["memberByteOffset"] = loc.byte_offset
+    pkg = finding.package
+    if pkg is not None:
+        props["purl"] = pkg.purl
+        if pkg.version:
+            props["version"] = pkg.version
+        if pkg.direct is not None:
+            props["direct"] = pkg.direct
+        if pkg.dependency_path:
+            props["dependencyPath"] = list(pkg.dependency_path)
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index[finding.rule_id],
+        "level": finding.level.value,
+        "message": {"text": finding.message},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"primaryLocationLineHash": finding.line_hash or "0:1"},
+        "properties": props,
+    }
+    if finding.suppressed is not None:
+        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppressed}]
+    return result
+
+
+def _notification(note: Notification) -> dict[str, Any]:
+    outer = note.path.split("!/", 1)[0]
+    out: dict[str, Any] = {
+        "level": note.level.value if note.level is not Level.NONE else "note",
+        "message": {"text": note.message},
+        "descriptor": {"id": note.reason.value},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(outer), "uriBaseId": SRCROOT}}}],
+    }
+    if note.analyzer:
+        out["properties"] = {"analyzer": note.analyzer}
+    return out
+
+
+class SarifReporter:
+    name = "sarif"
+
+    def __init__(self, category: str = "tiktok-scan", srcroot: str | None = None) -> None:
+        self.category = category
+        self.srcroot = srcroot
+
+    def document(self, result: ScanResult) -> dict[str, Any]:
+        rules: list[Rule] = [r for r in result.rules if isinstance(r, Rule)]
+        packs = {r.pack for r in rules}
+        prohibitions = result.extra.get("prohibitions", {})
+        assert isinstance(prohibitions, dict)
+        rule_index = {rule.id: i for i, rule in enumerate(rules)}
+        srcroot = self.srcroot or str(result.extra.get("srcroot") or (result.roots[0] if result.roots else "."))
+        srcroot_uri = Path(srcroot).resolve().as_uri().rstrip("/") + "/"
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "tiktok-scan",
+                    "fullName": "tiktok-scan: TikTok code, SDK and service use scanner",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "informationUri": INFORMATION_URI,
+                    "rules": [_rule_descriptor(r, str(prohibitions.get(r.pack, ""))) for r in rules],
+                },
+                "extensions": [
+                    {"name": f"signature-pack/{name}", "version": version}
+                    for name, version in result.packs
+                    if name in packs
+                ]
+                + [{"name": f"analyzer/{name}", "version": version} for name, version in result.analyzers],
+            },
+            "automationDetails": {"id": f"{self.category}/"},
+            "originalUriBaseIds": {SRCROOT: {"uri": srcroot_uri}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [
+                {
+                    "executionSuccessful": result.successful,
+                    "startTimeUtc": result.start_time_utc,
+                    "endTimeUtc": result.end_time_utc,
+                    "toolExecutionNotifications": [_notification(n) for n in result.notifications],
+                }
+            ],
+            "results": [_result(f, rule_index) for f in result.findings if f.rule_id in rule_index],
+            "properties": {
+                "filesScanned": result.stats.files_analyzed,
+                "bytesScanned": result.stats.bytes_read,
+            },
+        }
+        if not result.start_time_utc:
+            del run["invocations"][0]["startTimeUtc"]
+            del run["invocations"][0]["endTimeUtc"]
+        return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+    def render(self, result: ScanResult) -> str:
+        return json.dumps(self.document(result), indent=2, ensure_ascii=False) + "\n"
