@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from scanner import __version__
 from scanner.errors import ScannerError, SignatureError, UsageError
@@ -18,7 +19,7 @@ LEVEL_CHOICES = ("error", "warning", "note", "none")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep the message short
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 too; keep the message short
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
@@ -75,8 +76,9 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
     dirs = [default_signature_dir(), *args.signatures]
     if all_packs:
         from scanner.rules.loader import load_pack
+        from scanner.rules.model import Pack
 
-        packs = []
+        packs: list[Pack] = []
         for d in dirs:
             packs.extend(load_pack(p.parent) for p in sorted(Path(d).glob("*/pack.toml")))
         from scanner.rules.model import RuleSet
