@@ -233,7 +233,7 @@ class Scanner:
                     line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
             else:
                 line_hash = stable_hash(rule.id, loc.display_path, fact.value)
-            outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash,
+            outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash, value=redact(finding.value),
                                              evidence=redact(finding.evidence),
                                              message=redact(finding.message)))
 

@@ -21,7 +21,7 @@ class GitignoreStack:
                 lines = handle.read(1_000_000).splitlines()
         except OSError:
             return
-        self.specs[rel_dir] = pathspec.PathSpec.from_lines("gitwildmatch", lines)
+        self.specs[rel_dir] = pathspec.PathSpec.from_lines("gitignore", lines)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         for base, spec in self.specs.items():

@@ -103,6 +103,7 @@ def _host_at(data: bytes, start: int, end: int, domains: frozenset[str]) -> Toke
         path = path[port_end:]
     scheme_start = _scheme_before(data, left)
     evidence = data[scheme_start:stop].decode("ascii", "replace")
+    path = path.split("?", 1)[0].split("#", 1)[0]  # queries carry ids and tokens, never signatures
     if path.startswith("/") and len(path) > 1:
         return Token(FactKind.URL, host + path, scheme_start, stop, evidence)
     return Token(FactKind.HOST, host, scheme_start, end, evidence, email=email)
