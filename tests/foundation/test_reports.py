@@ -39,6 +39,7 @@ def _redact_sarif(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _redact_json(doc: dict[str, Any]) -> dict[str, Any]:
     doc["stats"]["duration_seconds"] = 0
+    doc["roots"] = [str(Path(r).relative_to(REPO)) for r in doc["roots"]]
     doc["tool"]["version"] = "REDACTED"
     return doc
 
