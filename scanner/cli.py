@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--all", action="store_true", help="include packs that are off by default")
     rules.add_argument("--output", "-o", metavar="FILE")
     _add_signature_options(rules)
+
+    from scanner.audit.cli import register as register_audit
+
+    register_audit(sub)
     return parser
 
 
@@ -194,6 +198,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             return _cmd_rules(args)
+        if args.command == "audit":
+            from scanner.audit.cli import run as run_audit
+
+            return run_audit(args)
         return _cmd_scan(args)
     except SignatureError as exc:
         sys.stderr.write(f"tiktok-scan: invalid signature: {exc}\n")

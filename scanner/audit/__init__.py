@@ -1,0 +1,1 @@
+"""Fleet audits: scan many repositories, keep history in SQLite, report for people, scale out on Dask."""

@@ -1,0 +1,149 @@
+"""`tiktok-scan audit REPO... --out DIR` and `tiktok-scan audit diff RUN_A RUN_B --db FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner import __version__
+from scanner.errors import UsageError
+from scanner.model import Level
+
+if TYPE_CHECKING:
+    from scanner.audit.run import RepoOutcome
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser(
+        "audit", help="audit many repositories (history, reports, Dask scale-out)",
+        description="Scan many repositories into DIR: one SARIF each, Markdown/CSV/HTML/CycloneDX reports and "
+                    "SQLite history. `tiktok-scan audit diff RUN_A RUN_B --db FILE` compares two runs.")
+    p.add_argument("repos", nargs="*", metavar="REPO", help="checkouts, bare git mirrors or folders of artifacts")
+    p.add_argument("--repos-file", metavar="FILE", help="one repository path per line (# comments allowed)")
+    p.add_argument("--out", metavar="DIR", help="output directory (created)")
+    p.add_argument("--db", metavar="FILE", help="SQLite history (default: DIR/audit.sqlite)")
+    p.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="local worker processes (default: cores)")
+    p.add_argument("--title", default="TikTok use audit")
+    p.add_argument("--fail-on", choices=("error", "warning", "note", "none"), default="error")
+    p.add_argument("--pack", dest="packs", action="append", default=[], metavar="NAME")
+    p.add_argument("--no-pack", dest="no_packs", action="append", default=[], metavar="NAME")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    p.add_argument("--no-progress", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.repos[:1] == ["diff"]:
+        return _diff(args)
+    return _audit(args)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from scanner.audit.store import AuditStore, diff_runs
+
+    if len(args.repos) != 3 or not args.db:
+        raise UsageError("usage: tiktok-scan audit diff RUN_A RUN_B --db FILE")
+    try:
+        run_a, run_b = int(args.repos[1]), int(args.repos[2])
+    except ValueError as exc:
+        raise UsageError("audit diff: RUN_A and RUN_B are run numbers (see the audit summary)") from exc
+    if not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no such audit database")
+    store = AuditStore(Path(args.db))
+    try:
+        diff = diff_runs(store, run_a, run_b)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    finally:
+        store.close()
+    repos = sorted(set(diff.appeared) | set(diff.disappeared))
+    if not repos:
+        print(f"No change in TikTok use between run {run_a} and run {run_b}.")
+        return 0
+    for repo in repos:
+        print(f"{repo}:")
+        for use in diff.appeared.get(repo, []):
+            print(f"  + {use.rule_id} {use.component}")
+        for use in diff.disappeared.get(repo, []):
+            print(f"  - {use.rule_id} {use.component}")
+    return 1 if diff.appeared else 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from scanner.audit.reports import csv_report, html_report, markdown_report
+    from scanner.audit.run import AuditOptions, dask_executor, local_executor, run_audit
+    from scanner.audit.sources import discover
+    from scanner.audit.store import AuditStore
+    from scanner.engine import _utc_now
+    from scanner.report.sarif import SarifReporter
+    from scanner.rules import default_signature_dir, load_packs
+
+    if not args.out:
+        raise UsageError("audit: --out DIR is required")
+    repos = discover(args.repos, args.repos_file)
+    ruleset = load_packs([default_signature_dir()], enable=args.packs, disable=args.no_packs)
+    rules = ruleset.by_id()
+    out = Path(args.out)
+    (out / "sarif").mkdir(parents=True, exist_ok=True)
+    store = AuditStore(Path(args.db) if args.db else out / "audit.sqlite")
+    run_id = store.start_run(_utc_now(), __version__, ",".join(p.name for p in ruleset.packs))
+    options = AuditOptions(enable_packs=tuple(args.packs), disable_packs=tuple(args.no_packs),
+                           excludes=tuple(args.exclude))
+    if not args.jobs:
+        import os
+
+        args.jobs = os.cpu_count() or 1
+    submit = dask_executor(args.dask_scheduler) if args.dask_scheduler else local_executor(args.jobs)
+    tty = sys.stderr.isatty() and not args.no_progress
+
+    def on_repo(outcome: RepoOutcome) -> None:
+        store.add_repo(run_id, outcome, rules)
+        if outcome.result is not None:
+            (out / "sarif" / f"{outcome.repo.name}.sarif").write_text(
+                SarifReporter(category=f"tiktok-scan-{outcome.repo.name}", srcroot=outcome.repo.path)
+                .render(outcome.result), encoding="utf-8")
+
+    def progress(name: str, done: int, total: int) -> None:
+        if tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:30]:<30}")
+            sys.stderr.flush()
+
+    outcomes = run_audit(repos, options, submit, on_repo=on_repo, progress=progress)
+    if tty:
+        sys.stderr.write("\n")
+    store.finish_run(run_id, _utc_now())
+    trend = store.trend()
+    store.close()
+    title = f"{args.title} (run {run_id})"
+    (out / "report.md").write_text(markdown_report(outcomes, rules, title), encoding="utf-8")
+    (out / "report.csv").write_text(csv_report(outcomes, rules), encoding="utf-8")
+    (out / "report.html").write_text(html_report(outcomes, rules, title, trend), encoding="utf-8")
+    _write_inventory(outcomes, out)
+    failed = [o for o in outcomes if not o.ok]
+    print(f"Audit run {run_id}: {len(outcomes)} repositories, {len(failed)} failed. Reports in {out}/")
+    for o in outcomes:
+        counts = {lvl: 0 for lvl in ("error", "warning", "note")}
+        for f in o.result.findings if o.result else []:
+            counts[f.level.value] = counts.get(f.level.value, 0) + 1
+        state = "ok" if o.ok else f"FAILED (after a retry): {o.error}"
+        print(f"  {o.repo.name}: {state}; {counts['error']} error, {counts['warning']} warning, {counts['note']} note")
+    if failed:
+        return 2
+    if args.fail_on == "none":
+        return 0
+    level = Level(args.fail_on)
+    return 1 if any(f.level.at_least(level) for o in outcomes if o.result for f in o.result.findings) else 0
+
+
+def _write_inventory(outcomes: list[RepoOutcome], out: Path) -> None:
+    """A CycloneDX inventory of every repository's TikTok/affiliate components, when the module is present."""
+    try:
+        from scanner.inventory import cyclonedx_inventory_many
+    except ImportError:
+        return
+    results = [(o.repo.name, o.result) for o in outcomes if o.result is not None]
+    (out / "inventory.cdx.json").write_text(cyclonedx_inventory_many(results), encoding="utf-8")

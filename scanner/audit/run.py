@@ -1,0 +1,234 @@
+"""Run an audit: one task per repository (or per shard of a very large one), retried once.
+
+The default executor is a local process pool; `--dask-scheduler` sends the same tasks to a Dask
+distributed cluster. Tasks are pure functions of their arguments, so both give identical results.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from scanner.audit.sources import RepoSpec, bare_blobs, shard_files
+from scanner.config import ScanConfig
+from scanner.limits import Limits
+from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
+
+SHARD_FILES = 20_000  # checkouts with more files are split into shards of this many files
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    enable_packs: tuple[str, ...] = ()
+    disable_packs: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    shard_files: int = SHARD_FILES
+
+
+@dataclass(frozen=True)
+class Task:
+    repo: RepoSpec
+    shard: int = 0
+    files: tuple[str, ...] | None = None  # None: the whole repository
+
+
+@dataclass
+class RepoOutcome:
+    repo: RepoSpec
+    result: ScanResult | None
+    error: str | None = None
+    attempts: int = 1
+    duration_seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+
+def _config(task: Task, options: AuditOptions) -> ScanConfig:
+    return ScanConfig(
+        roots=[task.repo.path], srcroot=task.repo.path, enable_packs=list(options.enable_packs),
+        disable_packs=list(options.disable_packs), excludes=list(options.excludes), limits=options.limits,
+        jobs=1, files=list(task.files) if task.files is not None else None,
+    )
+
+
+def scan_task(task: Task, options: AuditOptions) -> ScanResult:
+    """Scan one repository or shard. Runs in a worker (process pool or Dask)."""
+    from scanner.engine import run_scan
+
+    if task.repo.kind == "bare":
+        return _scan_bare(task, options)
+    return run_scan(_config(task, options))
+
+
+def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
+    from scanner.engine import Scanner, _utc_now
+
+    started = time.monotonic()
+    start_utc = _utc_now()
+    config = _config(task, options)
+    scanner = Scanner(config)
+    findings: list[Finding] = []
+    notes: list[Notification] = []
+    stats = ScanStats()
+    for path, data, size in bare_blobs(task.repo.path, options.limits.max_file_size):
+        stats.files_seen += 1
+        if data is None:
+            notes.append(Notification(path, SkipReason.TOO_LARGE,
+                                      f"{path}: {size} bytes is over the file size limit; not read"))
+            continue
+        outcome = scanner.scan_bytes(path, data)
+        findings.extend(outcome.findings)
+        notes.extend(outcome.notifications)
+        stats.files_analyzed += 1
+        stats.bytes_read += size
+        stats.archive_members += outcome.members
+        stats.candidate_files += int(outcome.candidate)
+    findings.sort(key=lambda f: f.sort_key)
+    stats.duration_seconds = time.monotonic() - started
+    return ScanResult(
+        roots=(task.repo.path,), findings=findings, notifications=sorted(set(notes)), stats=stats,
+        analyzers=tuple((a.name, a.version) for a in scanner.analyzers),
+        packs=tuple((p.name, p.version) for p in scanner.ruleset.packs), rules=scanner.ruleset.rules,
+        start_time_utc=start_utc, end_time_utc=_utc_now(),
+        extra={"srcroot": task.repo.path,
+               "prohibitions": {p.name: p.prohibition_markdown for p in scanner.ruleset.packs}},
+    )
+
+
+def plan(repos: Iterable[RepoSpec], options: AuditOptions) -> list[Task]:
+    """One task per repository; very large checkouts are split into file shards."""
+    tasks: list[Task] = []
+    for repo in repos:
+        shards = None
+        if repo.kind != "bare":
+            try:
+                shards = shard_files(repo.path, options.shard_files)
+            except OSError:
+                shards = None  # the scan itself will report what cannot be read
+        if shards is None:
+            tasks.append(Task(repo))
+        else:
+            tasks.extend(Task(repo, i, tuple(files)) for i, files in enumerate(shards))
+    return tasks
+
+
+def merge(repo: RepoSpec, parts: list[ScanResult]) -> ScanResult:
+    """Shard results back into one repository result, in the same order a single scan gives."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    stats = ScanStats()
+    for p in parts:
+        stats.files_seen += p.stats.files_seen
+        stats.files_analyzed += p.stats.files_analyzed
+        stats.bytes_read += p.stats.bytes_read
+        stats.archive_members += p.stats.archive_members
+        stats.candidate_files += p.stats.candidate_files
+        stats.duration_seconds += p.stats.duration_seconds
+    findings = sorted((f for p in parts for f in p.findings), key=lambda f: f.sort_key)
+    notes = sorted({n for p in parts for n in p.notifications})
+    return ScanResult(roots=(repo.path,), findings=findings, notifications=notes, stats=stats,
+                      analyzers=first.analyzers, packs=first.packs, rules=first.rules,
+                      start_time_utc=min(p.start_time_utc for p in parts),
+                      end_time_utc=max(p.end_time_utc for p in parts), extra=first.extra)
+
+
+Submit = Callable[[list[Task], AuditOptions], Iterator[tuple[Task, ScanResult | None, str | None]]]
+
+
+def local_executor(jobs: int) -> Submit:
+    """A process pool; a task that raises or whose worker dies is retried once in a fresh pool."""
+
+    def submit(tasks: list[Task], options: AuditOptions) -> Iterator[tuple[Task, ScanResult | None, str | None]]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        ctx = multiprocessing.get_context("forkserver")
+        pending = list(tasks)
+        for attempt in (1, 2):
+            failed: list[tuple[Task, str]] = []
+            try:
+                with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
+                    futures = {pool.submit(scan_task, t, options): t for t in pending}
+                    for fut in as_completed(futures):
+                        task = futures[fut]
+                        try:
+                            yield task, fut.result(), None
+                        except Exception as exc:  # includes BrokenProcessPool: retried below
+                            failed.append((task, f"{type(exc).__name__}: {exc}"))
+            except Exception as exc:  # the pool itself broke while shutting down
+                done = {t for t, _ in failed}
+                failed.extend((t, f"{type(exc).__name__}: {exc}") for t in pending if t not in done)
+            if not failed:
+                return
+            if attempt == 2:
+                for task, error in failed:
+                    yield task, None, error
+                return
+            pending = [t for t, _ in failed]
+
+    return submit
+
+
+def dask_executor(address: str) -> Submit:
+    """Tasks on a Dask distributed cluster; Dask reschedules the tasks of a worker that dies."""
+
+    def submit(tasks: list[Task], options: AuditOptions) -> Iterator[tuple[Task, ScanResult | None, str | None]]:
+        from distributed import Client, as_completed
+
+        with Client(address, timeout="30s") as client:
+            futures = {client.submit(scan_task, t, options, retries=1, pure=False): t for t in tasks}
+            for fut in as_completed(futures):
+                task = futures[fut]
+                try:
+                    yield task, fut.result(), None
+                except Exception as exc:
+                    yield task, None, f"{type(exc).__name__}: {exc}"
+
+    return submit
+
+
+def run_audit(repos: list[RepoSpec], options: AuditOptions, submit: Submit,
+              on_repo: Callable[[RepoOutcome], None] | None = None,
+              progress: Callable[[str, int, int], None] | None = None) -> list[RepoOutcome]:
+    """Scan every repository; `on_repo` sees each finished repository at once (so nothing is lost)."""
+    started = {r.name: time.monotonic() for r in repos}
+    tasks = plan(repos, options)
+    expected = {r.name: sum(1 for t in tasks if t.repo.name == r.name) for r in repos}
+    parts: dict[str, list[tuple[int, ScanResult]]] = {r.name: [] for r in repos}
+    errors: dict[str, str] = {}
+    outcomes: dict[str, RepoOutcome] = {}
+    for done, (task, result, error) in enumerate(submit(tasks, options), 1):
+        name = task.repo.name
+        if progress:
+            progress(name, done, len(tasks))
+        if result is None:
+            errors[name] = error or "unknown error"
+            parts[name].append((task.shard, _failed_result(task, errors[name])))
+        else:
+            parts[name].append((task.shard, result))
+        if len(parts[name]) == expected[name]:
+            ordered = [r for _, r in sorted(parts[name], key=lambda x: x[0])]
+            outcome = RepoOutcome(repo=task.repo, result=None if name in errors else merge(task.repo, ordered),
+                                  error=errors.get(name), attempts=2 if name in errors else 1,
+                                  duration_seconds=time.monotonic() - started[name])
+            outcomes[name] = outcome
+            if on_repo:
+                on_repo(outcome)
+    return [outcomes[r.name] for r in repos if r.name in outcomes]
+
+
+def _failed_result(task: Task, error: str) -> ScanResult:
+    note = Notification(task.repo.path, SkipReason.UNREADABLE, f"{task.repo.name}: scan failed twice: {error}",
+                        Level.ERROR)
+    return ScanResult(roots=(task.repo.path,), findings=[], notifications=[note], stats=ScanStats(),
+                      analyzers=(), packs=(), successful=False, fatal_error=error)
+
+
+def describe_error(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

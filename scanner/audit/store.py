@@ -1,0 +1,189 @@
+"""Audit history in SQLite: one row per run, per repository and per finding. Schema versioned, migrated.
+
+`PRAGMA user_version` holds the schema version; MIGRATIONS[i] upgrades version i to i+1, so an old
+database is brought up to date in place and a newer one is refused instead of misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.model import Finding
+from scanner.rules.model import Rule
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_utc TEXT NOT NULL,
+        finished_utc TEXT,
+        tool_version TEXT NOT NULL,
+        packs TEXT NOT NULL
+    );
+    CREATE TABLE repos (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        files INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        duration_seconds REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, name)
+    );
+    CREATE TABLE findings (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        repo TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        level TEXT NOT NULL,
+        category TEXT NOT NULL,
+        path TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        component TEXT NOT NULL,
+        version TEXT,
+        ecosystem TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        message TEXT NOT NULL,
+        fingerprint TEXT NOT NULL
+    );
+    CREATE INDEX findings_run_repo ON findings(run_id, repo);
+    """,
+    # 1 -> 2: notifications per repository, so the report can say what could not be read
+    """
+    CREATE TABLE notifications (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        repo TEXT NOT NULL,
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Use:
+    """One TikTok/affiliate use in a repository, the unit `audit diff` compares."""
+
+    repo: str
+    rule_id: str
+    component: str
+
+
+def component_of(finding: Finding) -> str:
+    """Packages by purl without version (an upgrade is not a new use); everything else by value."""
+    if finding.package is not None:
+        return finding.package.purl.split("@", 1)[0] if "@" in finding.package.purl.rsplit("/", 1)[-1] \
+            else finding.package.purl
+    return finding.value
+
+
+def ecosystem_of(finding: Finding) -> str:
+    if finding.package is not None:
+        return finding.package.ecosystem
+    return {"binary": "binary"}.get(finding.context.value, finding.kind.value)
+
+
+class AuditStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(str(path))
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"{self.path}: schema version {version} is newer than this tiktok-scan "
+                                        f"understands ({SCHEMA_VERSION}); upgrade tiktok-scan")
+        for target in range(version, SCHEMA_VERSION):
+            with self.db:
+                self.db.executescript(MIGRATIONS[target])
+                self.db.execute(f"PRAGMA user_version = {target + 1}")
+
+    def start_run(self, started_utc: str, tool_version: str, packs: str) -> int:
+        with self.db:
+            cur = self.db.execute("INSERT INTO runs (started_utc, tool_version, packs) VALUES (?, ?, ?)",
+                                  (started_utc, tool_version, packs))
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, finished_utc: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE runs SET finished_utc = ? WHERE id = ?", (finished_utc, run_id))
+
+    def add_repo(self, run_id: int, outcome: object, rules: dict[str, Rule]) -> None:
+        """Stored as soon as a repository finishes: an interrupted audit keeps what it scanned."""
+        from scanner.audit.run import RepoOutcome
+
+        assert isinstance(outcome, RepoOutcome)
+        result = outcome.result
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, outcome.repo.name, outcome.repo.path, outcome.repo.kind, "ok" if outcome.ok else "failed",
+                 outcome.error, result.stats.files_analyzed if result else 0,
+                 result.stats.bytes_read if result else 0, outcome.duration_seconds))
+            if result is None:
+                return
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, outcome.repo.name, f.rule_id, f.level.value,
+                  rules[f.rule_id].category if f.rule_id in rules else "", f.location.display_path,
+                  f.location.start_line, f.kind.value, component_of(f), f.package.version if f.package else None,
+                  ecosystem_of(f), f.evidence, f.message, f.line_hash or "")
+                 for f in result.findings])
+            self.db.executemany(
+                "INSERT INTO notifications VALUES (?, ?, ?, ?, ?)",
+                [(run_id, outcome.repo.name, n.path, n.reason.value, n.message) for n in result.notifications])
+
+    def runs(self) -> list[tuple[int, str, str | None]]:
+        return list(self.db.execute("SELECT id, started_utc, finished_utc FROM runs ORDER BY id"))
+
+    def uses(self, run_id: int) -> set[Use]:
+        rows = self.db.execute("SELECT DISTINCT repo, rule_id, component FROM findings WHERE run_id = ?", (run_id,))
+        return {Use(*row) for row in rows}
+
+    def repo_names(self, run_id: int) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM repos WHERE run_id = ? ORDER BY name", (run_id,))]
+
+    def trend(self, limit: int = 10) -> list[tuple[int, str, dict[str, int]]]:
+        """Per run (oldest first): the number of error/warning uses per repository."""
+        out = []
+        for run_id, started, _ in self.runs()[-limit:]:
+            counts = dict(self.db.execute(
+                "SELECT repo, COUNT(DISTINCT rule_id || ' ' || component) FROM findings "
+                "WHERE run_id = ? AND level IN ('error', 'warning') GROUP BY repo", (run_id,)).fetchall())
+            out.append((run_id, started, counts))
+        return out
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    appeared: dict[str, list[Use]]
+    disappeared: dict[str, list[Use]]
+
+
+def diff_runs(store: AuditStore, run_a: int, run_b: int) -> RunDiff:
+    """What TikTok/affiliate use appeared in run B and disappeared since run A, per repository."""
+    known = {r[0] for r in store.runs()}
+    for run in (run_a, run_b):
+        if run not in known:
+            raise ValueError(f"no audit run {run} in {store.path}; runs: {sorted(known)}")
+    a, b = store.uses(run_a), store.uses(run_b)
+    appeared: dict[str, list[Use]] = {}
+    disappeared: dict[str, list[Use]] = {}
+    for use in sorted(b - a, key=lambda u: (u.repo, u.rule_id, u.component)):
+        appeared.setdefault(use.repo, []).append(use)
+    for use in sorted(a - b, key=lambda u: (u.repo, u.rule_id, u.component)):
+        disappeared.setdefault(use.repo, []).append(use)
+    return RunDiff(appeared, disappeared)
