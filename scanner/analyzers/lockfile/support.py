@@ -367,3 +367,51 @@ def require_mapping(path: str, value: Any, what: str) -> dict[str, Any]:
 
 def display_name(value: Any, fallback: str) -> str:
     return value if isinstance(value, str) and value else fallback
+
+
+# -- Python requirements ------------------------------------------------------------------------
+
+
+def parse_pep508(path: str, line: int, text: str) -> tuple[str, str | None]:
+    """(name, pinned version or None) of a PEP 508 requirement; ParseError when it is not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        raise ParseError(f"{path}:{line}: not a valid requirement {text[:120]!r}: {exc}") from exc
+    return req.name, pinned_version(str(req.specifier))
+
+
+def pinned_version(spec: str) -> str | None:
+    """`==1.2.3` / `===1.2.3` (a single exact pin, no wildcard) -> `1.2.3`."""
+    spec = spec.strip()
+    if "," in spec:
+        return None
+    for op in ("===", "=="):
+        if spec.startswith(op):
+            value = spec[len(op):].strip()
+            return value if value and "*" not in value else None
+    return None
+
+
+def toml_entries(path: str, data: dict[str, Any], lines: TomlLines, table: str) -> list[tuple[dict[str, Any], int]]:
+    """The `[[table]]` entries of a TOML lockfile with the line of each entry's `name`."""
+    entries = data.get(table, [])
+    if not isinstance(entries, list):
+        raise ParseError(f"{path}: {table!r} is a {type(entries).__name__}, expected an array of tables")
+    out: list[tuple[dict[str, Any], int]] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ParseError(f"{path}: {table}[{i}] has no name")
+        line = lines.entry_line((table,), i)
+        if line is None:  # pragma: no cover - tomllib and the scanner agree on entries
+            raise ParseError(f"{path}: cannot locate {table}[{i}]")
+        out.append((entry, line))
+    return out
+
+
+def roots_by_heuristic(names: Iterable[str], edges: Mapping[str, Iterable[str]]) -> list[str]:
+    """Lockfiles that do not record the project's own requirements: a package nobody requires is direct."""
+    required = {child for children in edges.values() for child in children}
+    return sorted(n for n in names if n not in required)
