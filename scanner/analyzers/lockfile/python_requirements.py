@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.analyzers.lockfile.support import (
+    LineMap,
     canonical_pypi,
     parse_pep508,
     pypi_purl,
@@ -88,6 +89,7 @@ def _name_from_url(url: str) -> tuple[str | None, str | None]:
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     found: list[tuple[int, str, str | None, list[str], int]] = []  # line, name, version, via, column
+    line_map = LineMap(text)
     for number, line, via in _logical_lines(text):
         editable = False
         if line.startswith("-"):
@@ -109,7 +111,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 continue  # a local path or a URL that names no package: nothing to report
         else:
             name, version = parse_pep508(path, number, line)
-        column = line.lower().find(name.lower()) + 1 or 1
+        column = line_map.column_of(number, name)
         found.append((number, name, version, via, column))
     annotated = any(via for *_, via, _ in found)
     source = path.rsplit("/", 1)[-1]
