@@ -3,10 +3,38 @@
 from __future__ import annotations
 
 from scanner.analyzers.interface import Analyzer
+from scanner.analyzers.lockfile.bun_lock import BunLockAnalyzer
+from scanner.analyzers.lockfile.npm_package_json import NpmPackageJsonAnalyzer
+from scanner.analyzers.lockfile.npm_package_lock import NpmPackageLockAnalyzer
+from scanner.analyzers.lockfile.pdm_lock import PdmLockAnalyzer
+from scanner.analyzers.lockfile.pipfile import PipfileAnalyzer
+from scanner.analyzers.lockfile.pipfile_lock import PipfileLockAnalyzer
+from scanner.analyzers.lockfile.pnpm_lock import PnpmLockAnalyzer
+from scanner.analyzers.lockfile.poetry_lock import PoetryLockAnalyzer
+from scanner.analyzers.lockfile.pylock import PylockAnalyzer
+from scanner.analyzers.lockfile.pyproject import PyprojectAnalyzer
+from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAnalyzer
+from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
+from scanner.analyzers.lockfile.uv_lock import UvLockAnalyzer
+from scanner.analyzers.lockfile.yarn_lock import YarnLockAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
     EndpointsAnalyzer,
+    NpmPackageJsonAnalyzer,
+    NpmPackageLockAnalyzer,
+    YarnLockAnalyzer,
+    PnpmLockAnalyzer,
+    BunLockAnalyzer,
+    PythonRequirementsAnalyzer,
+    PyprojectAnalyzer,
+    SetupCfgAnalyzer,
+    PipfileAnalyzer,
+    PipfileLockAnalyzer,
+    PoetryLockAnalyzer,
+    UvLockAnalyzer,
+    PdmLockAnalyzer,
+    PylockAnalyzer,
 )
 
 

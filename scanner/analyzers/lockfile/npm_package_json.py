@@ -1,0 +1,69 @@
+"""lockfile/npm-package-json: dependencies declared in package.json (each workspace member on its own).
+
+A manifest records ranges, not versions, so the purl carries a version only when the range is an
+exact version. `npm:` aliases are reported under the real package name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
+from scanner.analyzers.lockfile.support import JsonLines, display_name, load_json, npm_purl, require_mapping
+from scanner.errors import ParseError
+
+SECTIONS = (
+    ("dependencies", None),
+    ("devDependencies", "dev"),
+    ("optionalDependencies", "optional"),
+    ("peerDependencies", "peer"),
+)
+_EXACT = re.compile(r"^=?v?(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$")
+
+
+def split_alias(name: str, spec: str) -> tuple[str, str]:
+    """`"foo": "npm:@scope/bar@^1"` installs `@scope/bar`; returns (real name, range)."""
+    if spec.startswith("npm:"):
+        target = spec[4:]
+        at = target.find("@", 1)
+        if at == -1:
+            return target, ""
+        return target[:at], target[at + 1:]
+    return name, spec
+
+
+def exact_version(spec: str) -> str | None:
+    m = _EXACT.match(spec.strip())
+    return m.group(1) if m else None
+
+
+def parse(path: str, text: str) -> list[DeclaredPackage]:
+    data, clean = load_json(path, text)
+    if not isinstance(data, dict):
+        raise ParseError(f"{path}: package.json is a {type(data).__name__}, expected an object")
+    lines = JsonLines(clean)
+    root = display_name(data.get("name"), "(root)")
+    out: list[DeclaredPackage] = []
+    for section, scope in SECTIONS:
+        deps = require_mapping(path, data.get(section), section)
+        for key, spec in deps.items():
+            spec = spec if isinstance(spec, str) else ""
+            name, rng = split_alias(key, spec)
+            if not name:
+                continue
+            pos = lines.position(section, key)
+            if pos is None:  # pragma: no cover - every parsed key has a position
+                raise ParseError(f"{path}: cannot locate {section}.{key!r}")
+            version = exact_version(rng)
+            out.append(DeclaredPackage(
+                purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+                line=pos[0], column=pos[1], end_column=pos[1] + len(key),
+                direct=True, dependency_path=(root, name), scope=scope,
+            ))
+    return out
+
+
+class NpmPackageJsonAnalyzer(ParserAnalyzer):
+    name = "lockfile/npm-package-json"
+    filenames = ("package.json",)
+    parse = staticmethod(parse)

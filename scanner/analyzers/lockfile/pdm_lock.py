@@ -1,0 +1,55 @@
+"""lockfile/pdm-lock: pdm.lock. Like poetry.lock it does not list the project's own requirements:
+a package nobody requires is taken as direct, any other as transitive."""
+
+from __future__ import annotations
+
+from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
+from scanner.analyzers.lockfile.support import (
+    TomlLines,
+    canonical_pypi,
+    load_toml,
+    parse_pep508,
+    pypi_purl,
+    roots_by_heuristic,
+    shortest_paths,
+    toml_entries,
+)
+
+
+def parse(path: str, text: str) -> list[DeclaredPackage]:
+    data = load_toml(path, text)
+    lines = TomlLines(text)
+    entries = toml_entries(path, data, lines, "package")
+    edges: dict[str, list[str]] = {}
+    for entry, line in entries:
+        deps = entry.get("dependencies")
+        targets = edges.setdefault(canonical_pypi(entry["name"]), [])
+        for dep in deps if isinstance(deps, list) else []:
+            if isinstance(dep, str):
+                targets.append(canonical_pypi(parse_pep508(path, line, dep)[0]))
+    names = [canonical_pypi(e["name"]) for e, _ in entries]
+    roots = roots_by_heuristic(names, edges)
+    paths = shortest_paths(roots, edges)
+    display = {canonical_pypi(e["name"]): e["name"] for e, _ in entries}
+    out: list[DeclaredPackage] = []
+    for entry, line in entries:
+        name = entry["name"]
+        version = entry.get("version") if isinstance(entry.get("version"), str) else None
+        groups = entry.get("groups")
+        scope = None
+        if isinstance(groups, list) and "default" not in groups:
+            scope = ",".join(str(g) for g in groups)
+        key = canonical_pypi(name)
+        column = lines.map.column_of(line, name)
+        out.append(DeclaredPackage(
+            purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+            line=line, column=column, end_column=column + len(name), direct=key in roots,
+            dependency_path=tuple(display.get(s, s) for s in paths.get(key, (key,))), scope=scope,
+        ))
+    return out
+
+
+class PdmLockAnalyzer(ParserAnalyzer):
+    name = "lockfile/pdm-lock"
+    filenames = ("pdm.lock",)
+    parse = staticmethod(parse)

@@ -1,0 +1,62 @@
+"""Every npm/Python parser either returns packages or raises ParseError, whatever the bytes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scanner.analyzers.lockfile import (
+    bun_lock,
+    npm_package_json,
+    npm_package_lock,
+    pdm_lock,
+    pipfile,
+    pipfile_lock,
+    pnpm_lock,
+    poetry_lock,
+    pylock,
+    pyproject,
+    python_requirements,
+    setup_cfg,
+    uv_lock,
+    yarn_lock,
+)
+from scanner.errors import ParseError
+from tests.lockfile.conftest import REAL
+
+PARSERS = {
+    "package.json": (npm_package_json.parse, "npm-v3/package.json"),
+    "package-lock.json": (npm_package_lock.parse, "npm-v3/package-lock.json"),
+    "package-lock-v1.json": (npm_package_lock.parse, "npm-v1/package-lock.json"),
+    "yarn.lock": (yarn_lock.parse, "yarn-classic/yarn.lock"),
+    "yarn-berry.lock": (yarn_lock.parse, "yarn-berry/yarn.lock"),
+    "pnpm-lock.yaml": (pnpm_lock.parse, "pnpm-v9/pnpm-lock.yaml"),
+    "bun.lock": (bun_lock.parse, "bun/bun.lock"),
+    "requirements.txt": (python_requirements.parse, "pip-tools/requirements.txt"),
+    "pyproject.toml": (pyproject.parse, "uv/pyproject.toml"),
+    "setup.cfg": (setup_cfg.parse, None),
+    "Pipfile": (pipfile.parse, "pipenv/Pipfile"),
+    "Pipfile.lock": (pipfile_lock.parse, "pipenv/Pipfile.lock"),
+    "poetry.lock": (poetry_lock.parse, "poetry/poetry.lock"),
+    "uv.lock": (uv_lock.parse, "uv/uv.lock"),
+    "pdm.lock": (pdm_lock.parse, "pdm/pdm.lock"),
+    "pylock.toml": (pylock.parse, "uv/pylock.toml"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_parser_never_crashes(name: str, data: st.DataObject) -> None:
+    parse, sample = PARSERS[name]
+    base = (REAL / sample).read_text(encoding="utf-8") if sample else "[options]\ninstall_requires =\n    a\n"
+    cut = data.draw(st.integers(0, len(base)))
+    junk = data.draw(st.text(max_size=40))
+    mode = data.draw(st.sampled_from(["truncate", "insert", "random"]))
+    text = base[:cut] if mode == "truncate" else (base[:cut] + junk + base[cut:] if mode == "insert" else junk)
+    try:
+        result = parse(name, text)
+    except ParseError:
+        return
+    assert all(p.line >= 1 for p in result)
