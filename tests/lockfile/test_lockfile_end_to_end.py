@@ -51,7 +51,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def real_scan():
-    return run_scan(ScanConfig(roots=[str(REAL)], jobs=1))
+    return run_scan(ScanConfig(roots=[str(REAL)], srcroot=str(REAL), jobs=1))
 
 
 def test_every_real_fixture_reports_its_rule_at_the_declaring_line(real_scan) -> None:
