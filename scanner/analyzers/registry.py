@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.binary.dex import DexAnalyzer
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
     EndpointsAnalyzer,
+    DexAnalyzer,
 )
 
 
