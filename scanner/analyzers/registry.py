@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.binary.axml import AxmlAnalyzer
+from scanner.analyzers.binary.classfile import ClassFileAnalyzer
 from scanner.analyzers.binary.dex import DexAnalyzer
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
@@ -9,6 +11,8 @@ from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 ANALYZERS: tuple[type[Analyzer], ...] = (
     EndpointsAnalyzer,
     DexAnalyzer,
+    ClassFileAnalyzer,
+    AxmlAnalyzer,
 )
 
 
