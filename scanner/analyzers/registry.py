@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.binary.ar import StaticLibraryAnalyzer
 from scanner.analyzers.binary.axml import AxmlAnalyzer
 from scanner.analyzers.binary.classfile import ClassFileAnalyzer
 from scanner.analyzers.binary.dex import DexAnalyzer
+from scanner.analyzers.binary.elf import ElfAnalyzer
+from scanner.analyzers.binary.filehash import FileHashAnalyzer
+from scanner.analyzers.binary.macho import MachOAnalyzer
+from scanner.analyzers.binary.plist import PlistAnalyzer
+from scanner.analyzers.binary.strings import StringsAnalyzer
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
@@ -13,6 +19,12 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     DexAnalyzer,
     ClassFileAnalyzer,
     AxmlAnalyzer,
+    MachOAnalyzer,
+    PlistAnalyzer,
+    ElfAnalyzer,
+    StringsAnalyzer,
+    StaticLibraryAnalyzer,
+    FileHashAnalyzer,
 )
 
 

@@ -97,8 +97,6 @@ def token_facts(file: FileInput, data: bytes, hits: Iterable[tuple[int, int]], b
                 penalty: bool = False, note: str = "") -> Iterator[Fact]:
     """Facts for the hosts, URLs, schemes and markers in `data`, which starts at `base` in the file."""
     for token in find_tokens(data, hits, file.needles):
-        if token.kind is FactKind.SCHEME and token.evidence == token.value and where == "strings":
-            continue  # a bare word in a binary is not a scheme; `snssdk1233://` is
         evidence = f"{token.evidence} ({where}{note})"
         yield Fact(kind=token.kind, value=token.value, location=location(file, base + token.start, members),
                    context=Context.BINARY, analyzer=analyzer, evidence=evidence,
