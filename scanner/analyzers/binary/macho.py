@@ -287,9 +287,9 @@ def _classify(text: str, offset: int, arch: str, names: list[tuple[str, int, str
         names.append((cls, offset, f"Swift class of module {module}:"))
         modules.setdefault(module, (offset, f"from {text}"))
         return
-    module = swift_module(text)
-    if module is not None:
-        modules.setdefault(module, (offset, f"from symbol {text[:80]}"))
+    symbol_module = swift_module(text)
+    if symbol_module is not None:
+        modules.setdefault(symbol_module, (offset, f"from symbol {text[:80]}"))
         return
     if text.isidentifier():
         names.append((text, offset, how))
