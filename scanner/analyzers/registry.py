@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.binary.ar import StaticLibraryAnalyzer
+from scanner.analyzers.binary.axml import AxmlAnalyzer
+from scanner.analyzers.binary.classfile import ClassFileAnalyzer
+from scanner.analyzers.binary.dex import DexAnalyzer
+from scanner.analyzers.binary.elf import ElfAnalyzer
+from scanner.analyzers.binary.filehash import FileHashAnalyzer
+from scanner.analyzers.binary.macho import MachOAnalyzer
+from scanner.analyzers.binary.plist import PlistAnalyzer
+from scanner.analyzers.binary.strings import StringsAnalyzer
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.lockfile.bun_lock import BunLockAnalyzer
 from scanner.analyzers.lockfile.npm_package_json import NpmPackageJsonAnalyzer
@@ -35,6 +44,15 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     UvLockAnalyzer,
     PdmLockAnalyzer,
     PylockAnalyzer,
+    DexAnalyzer,
+    ClassFileAnalyzer,
+    AxmlAnalyzer,
+    MachOAnalyzer,
+    PlistAnalyzer,
+    ElfAnalyzer,
+    StringsAnalyzer,
+    StaticLibraryAnalyzer,
+    FileHashAnalyzer,
 )
 
 

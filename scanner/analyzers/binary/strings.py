@@ -1,0 +1,47 @@
+"""binary/strings: hosts, URLs and SDK markers in the raw bytes of any binary file.
+
+The generic pass for compiled code and resources (Mach-O `__cstring`, ELF `.rodata`, `.pyc`,
+`.so` in `lib/*/`, images with metadata...): tokens at the prefilter hits, so the cost is bounded
+by the hits however large the file. Formats whose strings carry a length prefix or another
+encoding (DEX, class files, binary XML, binary plists, ar archives) are left to their own
+analyzers, which look at each string separately.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from scanner.analyzers.binary.common import FAT_MAGICS, sniff, token_facts
+from scanner.analyzers.binary.macho import slices
+from scanner.analyzers.interface import FileInput
+from scanner.errors import ParseError
+from scanner.model import Fact
+
+OWN_ANALYZER = frozenset({"dex", "class", "axml", "bplist", "ar"})
+
+
+class StringsAnalyzer:
+    name: ClassVar[str] = "binary/strings"
+    version: ClassVar[str] = "1.0.0"
+    priority: ClassVar[int] = 5
+    needs_candidates: ClassVar[bool] = True
+
+    def wants(self, path: str, is_text: bool) -> bool:
+        return not is_text
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        kind = sniff(file.data)
+        if kind in OWN_ANALYZER:
+            return
+        where = {"macho": "Mach-O strings", "elf": "ELF strings"}.get(kind or "", "strings")
+        hits = file.hits
+        if kind == "macho" and file.data.startswith(FAT_MAGICS):
+            # every slice of a universal binary holds the same strings: report the first slice's
+            try:
+                first = slices(file.data)[0]
+            except ParseError:
+                first = None
+            if first is not None:
+                hits = [h for h in hits if first.offset < h[1] <= first.offset + first.size]
+        yield from token_facts(file, file.data, hits, 0, self.name, where)
