@@ -29,3 +29,19 @@ def findings_of(root: Path, **config: object) -> list[tuple[str, int, str, str]]
 
     result = run_scan(ScanConfig(roots=[str(root)], srcroot=str(root), jobs=1, **config))  # type: ignore[arg-type]
     return sorted((f.location.path, f.location.start_line, f.rule_id, f.level.value) for f in result.findings)
+
+
+@pytest.fixture(autouse=True)
+def _fixture_trees_are_their_own_repositories(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process scans of fixture trees report paths relative to the scanned root, as if each
+    fixture were its own repository (the real default looks for the enclosing `.git`, which here
+    is this repository). Tests of that default opt out with `@pytest.mark.real_srcroot`."""
+    if request.node.get_closest_marker("real_srcroot"):
+        return
+    import scanner.engine
+
+    def root_itself(root: str) -> str:
+        path = Path(root).resolve()
+        return str(path if path.is_dir() else path.parent)
+
+    monkeypatch.setattr(scanner.engine, "find_srcroot", root_itself)

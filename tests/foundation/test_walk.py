@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from scanner.config import ScanConfig
 from scanner.engine import is_text, run_scan
 from scanner.limits import Limits
@@ -85,6 +87,7 @@ def test_text_or_binary_by_content() -> None:
     assert not is_text(b"\x7fELF\x02\x01\x01\x00\x00\x00")
 
 
+@pytest.mark.real_srcroot
 def test_paths_are_relative_to_the_enclosing_repository(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "app" / "web").mkdir(parents=True)
