@@ -208,9 +208,16 @@ def load_json(path: str, text: str) -> Any:
         raise ParseError(f"{path}: not valid JSON: {exc}") from exc
 
 
-def json_key_offset(text: str, obj: PosDict, key: str, end: int | None = None) -> int:
-    """Offset of `"key"` inside the object that starts at `obj.offset` (first occurrence)."""
-    pos = text.find(json.dumps(key), obj.offset, end)
+def json_key_offset(text: str, obj: PosDict, key: str) -> int:
+    """Offset of `"key"` in `obj`: just before its value when the value knows its offset, so a
+    same-named key nested earlier in the object is not taken for it."""
+    quoted = json.dumps(key, ensure_ascii=False)
+    value = obj.get(key)
+    value_offset = getattr(value, "offset", None)
+    if isinstance(value_offset, int) and value_offset > obj.offset:
+        pos = text.rfind(quoted, obj.offset, value_offset)
+    else:
+        pos = text.find(quoted, obj.offset)
     return pos if pos != -1 else obj.offset
 
 

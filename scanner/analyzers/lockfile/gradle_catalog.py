@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import load_toml, make_purl, toml_lines
+from scanner.analyzers.lockfile.common import load_toml, make_purl, span, toml_lines
 from scanner.errors import ParseError
 
 
@@ -33,6 +33,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     libraries = data.get("libraries", {})
     if not isinstance(libraries, dict) or not isinstance(versions, dict):
         raise ParseError(f"{path}: [libraries] and [versions] must be tables")
+    text_lines = text.splitlines()
     out: list[DeclaredPackage] = []
     for alias, spec in libraries.items():
         version: str | None = None
@@ -55,9 +56,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         line = where.key("libraries", alias) or where.tables.get(("libraries", alias)) or \
             next((ln for key, ln in where.keys.items() if key[:2] == ("libraries", alias)), None) or \
             where.tables.get(("libraries",), 1)
+        column, end_column = span(text_lines, line, alias)
         out.append(DeclaredPackage(
             purl=make_purl("maven", artifact, group, version), ecosystem="maven", name=f"{group}:{artifact}",
-            version=version, line=line, direct=True, scope="version-catalog"))
+            version=version, line=line, column=column, end_column=end_column, direct=True, scope="version-catalog"))
     return sorted(out, key=lambda p: p.line)
 
 

@@ -11,7 +11,14 @@ from typing import ClassVar
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.analyzers.lockfile.cocoapods_common import pod_purl
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, blank_comments, exact_version, load_json
+from scanner.analyzers.lockfile.common import (
+    LineIndex,
+    PosDict,
+    blank_comments,
+    exact_version,
+    json_key_offset,
+    load_json,
+)
 from scanner.errors import ParseError
 
 _DEP = re.compile(r"""\b\w+\.dependency[ \t]*\(?[ \t]*(["'])(?P<name>[^"']+)\1(?P<rest>[^\n]*)""")
@@ -51,7 +58,7 @@ def _parse_json(path: str, text: str) -> list[DeclaredPackage]:
         if not isinstance(deps, dict):
             raise ParseError(f"{path}: dependencies must be an object")
         for name, reqs in deps.items():
-            offset = text.find(f'"{name}"', spec.offset)
+            offset = json_key_offset(text, deps, name) if isinstance(deps, PosDict) else spec.offset
             requirement = ", ".join(str(r) for r in reqs) if isinstance(reqs, list) else None
             version = exact_version(requirement)
             out.append(DeclaredPackage(

@@ -24,6 +24,13 @@ def _components(items: Any, out: list[PosDict]) -> None:
             _components(item.get("components"), out)
 
 
+def _display(comp: PosDict) -> str:
+    name, group = str(comp.get("name", comp.get("bom-ref"))), comp.get("group")
+    if not group:
+        return name
+    return f"{group}/{name}" if str(group).startswith("@") else f"{group}:{name}"
+
+
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
@@ -35,7 +42,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     meta = data.get("metadata")
     root = meta.get("component") if isinstance(meta, dict) else None
     root_ref = str(root.get("bom-ref")) if isinstance(root, dict) and root.get("bom-ref") else None
-    names = {str(c.get("bom-ref")): str(c.get("name", c.get("bom-ref"))) for c in components if c.get("bom-ref")}
+    names = {str(c.get("bom-ref")): _display(c) for c in components if c.get("bom-ref")}
     if root_ref and isinstance(root, dict):
         names[root_ref] = str(root.get("name", root_ref))
     graph: dict[str, list[str]] = {}
