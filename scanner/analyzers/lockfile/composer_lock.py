@@ -24,7 +24,8 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     lines = LineIndex(text)
     entries: list[tuple[PosDict, str | None]] = []
     for section, scope in (("packages", None), ("packages-dev", "dev")):
-        pkgs = data.get(section) or []
+        pkgs = data.get(section)
+        pkgs = [] if pkgs is None else pkgs
         if not isinstance(pkgs, list):
             raise ParseError(f"{path}: {section} must be an array")
         for pkg in pkgs:

@@ -46,7 +46,8 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     if root_ref and isinstance(root, dict):
         names[root_ref] = str(root.get("name", root_ref))
     graph: dict[str, list[str]] = {}
-    deps = data.get("dependencies") or []
+    deps = data.get("dependencies")
+    deps = [] if deps is None else deps
     if not isinstance(deps, list):
         raise ParseError(f"{path}: dependencies must be an array")
     for dep in deps:

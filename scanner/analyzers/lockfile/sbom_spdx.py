@@ -24,7 +24,8 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     data = load_json(path, text)
     if not isinstance(data, PosDict) or not str(data.get("spdxVersion", "")).startswith("SPDX-"):
         return []
-    packages = data.get("packages") or []
+    packages = data.get("packages")
+    packages = [] if packages is None else packages
     if not isinstance(packages, list):
         raise ParseError(f"{path}: packages must be an array")
     names = {str(p.get("SPDXID")): str(p.get("name", p.get("SPDXID"))) for p in packages if isinstance(p, dict)}
