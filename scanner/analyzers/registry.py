@@ -26,6 +26,36 @@ from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAna
 from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
 from scanner.analyzers.lockfile.uv_lock import UvLockAnalyzer
 from scanner.analyzers.lockfile.yarn_lock import YarnLockAnalyzer
+from scanner.analyzers.lockfile.cargo_lock import CargoLockAnalyzer
+from scanner.analyzers.lockfile.cargo_toml import CargoTomlAnalyzer
+from scanner.analyzers.lockfile.cartfile import CartfileAnalyzer
+from scanner.analyzers.lockfile.cartfile_resolved import CartfileResolvedAnalyzer
+from scanner.analyzers.lockfile.composer_json import ComposerJsonAnalyzer
+from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
+from scanner.analyzers.lockfile.cordova_plugin import CordovaPluginAnalyzer
+from scanner.analyzers.lockfile.gemfile import GemfileAnalyzer
+from scanner.analyzers.lockfile.gemfile_lock import GemfileLockAnalyzer
+from scanner.analyzers.lockfile.gemspec import GemspecAnalyzer
+from scanner.analyzers.lockfile.go_mod import GoModAnalyzer
+from scanner.analyzers.lockfile.go_sum import GoSumAnalyzer
+from scanner.analyzers.lockfile.gradle import GradleAnalyzer
+from scanner.analyzers.lockfile.gradle_catalog import GradleCatalogAnalyzer
+from scanner.analyzers.lockfile.gradle_lockfile import GradleLockfileAnalyzer
+from scanner.analyzers.lockfile.maven_pom import MavenPomAnalyzer
+from scanner.analyzers.lockfile.nuget_central import NugetCentralAnalyzer
+from scanner.analyzers.lockfile.nuget_lock import NugetLockAnalyzer
+from scanner.analyzers.lockfile.nuget_packages_config import NugetPackagesConfigAnalyzer
+from scanner.analyzers.lockfile.nuget_project import NugetProjectAnalyzer
+from scanner.analyzers.lockfile.pbxproj import PbxprojAnalyzer
+from scanner.analyzers.lockfile.podfile import PodfileAnalyzer
+from scanner.analyzers.lockfile.podfile_lock import PodfileLockAnalyzer
+from scanner.analyzers.lockfile.podspec import PodspecAnalyzer
+from scanner.analyzers.lockfile.pubspec import PubspecAnalyzer
+from scanner.analyzers.lockfile.pubspec_lock import PubspecLockAnalyzer
+from scanner.analyzers.lockfile.sbom_cyclonedx import CycloneDxAnalyzer
+from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
+from scanner.analyzers.lockfile.swift_package import SwiftPackageAnalyzer
+from scanner.analyzers.lockfile.swift_resolved import SwiftResolvedAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
@@ -53,6 +83,36 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     StringsAnalyzer,
     StaticLibraryAnalyzer,
     FileHashAnalyzer,
+    CargoLockAnalyzer,
+    CargoTomlAnalyzer,
+    CartfileAnalyzer,
+    CartfileResolvedAnalyzer,
+    ComposerJsonAnalyzer,
+    ComposerLockAnalyzer,
+    CordovaPluginAnalyzer,
+    GemfileAnalyzer,
+    GemfileLockAnalyzer,
+    GemspecAnalyzer,
+    GoModAnalyzer,
+    GoSumAnalyzer,
+    GradleAnalyzer,
+    GradleCatalogAnalyzer,
+    GradleLockfileAnalyzer,
+    MavenPomAnalyzer,
+    NugetCentralAnalyzer,
+    NugetLockAnalyzer,
+    NugetPackagesConfigAnalyzer,
+    NugetProjectAnalyzer,
+    PbxprojAnalyzer,
+    PodfileAnalyzer,
+    PodfileLockAnalyzer,
+    PodspecAnalyzer,
+    PubspecAnalyzer,
+    PubspecLockAnalyzer,
+    CycloneDxAnalyzer,
+    SpdxAnalyzer,
+    SwiftPackageAnalyzer,
+    SwiftResolvedAnalyzer,
 )
 
 

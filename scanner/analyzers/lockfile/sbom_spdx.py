@@ -1,0 +1,73 @@
+"""lockfile/sbom-spdx: packages of an SPDX 2.x JSON SBOM given as input.
+
+Each package's `externalRefs` entry of type `purl` is reported at the line of its locator.
+Relationships (`DEPENDS_ON`, `DEPENDENCY_OF`, `CONTAINS`) from the described root give direct
+dependencies and paths.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
+from scanner.analyzers.lockfile.common import LineIndex, PosDict, PosStr, load_json, shortest_paths
+from scanner.analyzers.lockfile.sbom_common import declared_from_purl
+from scanner.errors import ParseError
+
+_FORWARD = ("DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "RUNTIME_DEPENDENCY_OF")
+_BACKWARD = ("DEPENDENCY_OF", "CONTAINED_BY")
+
+
+def parse(path: str, text: str) -> list[DeclaredPackage]:
+    if not text.strip():
+        return []
+    data = load_json(path, text)
+    if not isinstance(data, PosDict) or not str(data.get("spdxVersion", "")).startswith("SPDX-"):
+        return []
+    packages = data.get("packages")
+    packages = [] if packages is None else packages
+    if not isinstance(packages, list):
+        raise ParseError(f"{path}: packages must be an array")
+    names = {str(p.get("SPDXID")): str(p.get("name", p.get("SPDXID"))) for p in packages if isinstance(p, dict)}
+    roots = {str(r) for r in data.get("documentDescribes") or []}
+    graph: dict[str, list[str]] = {}
+    for rel in data.get("relationships") or []:
+        if not isinstance(rel, dict):
+            continue
+        a, kind, b = str(rel.get("spdxElementId")), rel.get("relationshipType"), str(rel.get("relatedSpdxElement"))
+        if kind == "DESCRIBES":
+            roots.add(b)
+        elif kind in _FORWARD:
+            graph.setdefault(a, []).append(b)
+        elif kind in _BACKWARD:
+            graph.setdefault(b, []).append(a)
+    roots &= set(names)
+    paths = shortest_paths(graph, roots) if roots else {}
+    direct = {c for r in roots for c in graph.get(r, ())}
+    lines = LineIndex(text)
+    out: list[DeclaredPackage] = []
+    for pkg in packages:
+        if not isinstance(pkg, PosDict):
+            raise ParseError(f"{path}: a package entry is not an object")
+        ident = str(pkg.get("SPDXID"))
+        if ident in roots:
+            continue
+        for ref in pkg.get("externalRefs") or []:
+            if not isinstance(ref, dict) or ref.get("referenceType") != "purl":
+                continue
+            locator = ref.get("referenceLocator")
+            if not isinstance(locator, PosStr):
+                continue
+            chain = tuple(names.get(p, p) for p in paths.get(ident, ()))
+            found = declared_from_purl(locator, lines, (ident in direct) if paths else None, chain)
+            if found is not None:
+                out.append(found)
+    return out
+
+
+class SpdxAnalyzer(ParserAnalyzer):
+    name: ClassVar[str] = "lockfile/sbom-spdx"
+    version: ClassVar[str] = "1.0.0"
+    filenames: ClassVar[tuple[str, ...]] = ("sbom.json",)
+    patterns: ClassVar[tuple[str, ...]] = ("*.spdx.json", "*.sbom.json", "*spdx*.json")
+    parse = staticmethod(parse)
