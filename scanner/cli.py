@@ -66,7 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--all", action="store_true", help="include packs that are off by default")
     rules.add_argument("--output", "-o", metavar="FILE")
+    rules.add_argument("--export", choices=("dependency-review",),
+                       help="write the rules for another tool: a purl deny list for GitHub's dependency-review-action")
     _add_signature_options(rules)
+
+    inventory = sub.add_parser("inventory", help="write an SBOM of the TikTok/affiliate components found",
+                               description="Scan PATHs and write the TikTok and affiliate components as an SBOM.")
+    inventory.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    inventory.add_argument("--format", "-f", choices=("cyclonedx",), default="cyclonedx")
+    inventory.add_argument("--output", "-o", metavar="FILE")
+    inventory.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    _add_signature_options(inventory)
 
     from scanner.audit.cli import register as register_audit
 
@@ -104,6 +114,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     ruleset = _ruleset(args, all_packs=args.all)
     assert isinstance(ruleset, RuleSet)
+    if args.export == "dependency-review":
+        from scanner.deny_list import dependency_review_deny_list
+
+        _write(dependency_review_deny_list(ruleset), args.output)
+        return EXIT_CLEAN
     render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[args.format]
     _write(render(ruleset.packs), args.output)
     return EXIT_CLEAN
@@ -165,6 +180,20 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return exit_code(result, config.fail_on)
 
 
+def _cmd_inventory(args: argparse.Namespace) -> int:
+    from scanner.config import ScanConfig
+    from scanner.engine import run_scan
+    from scanner.inventory import cyclonedx_inventory
+
+    for path in args.paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or directory")
+    config = ScanConfig(roots=list(args.paths), enable_packs=args.packs, disable_packs=args.no_packs,
+                        signature_dirs=list(args.signatures), excludes=args.exclude)
+    _write(cyclonedx_inventory(run_scan(config)), args.output)
+    return EXIT_CLEAN
+
+
 def _render(args: argparse.Namespace, result: ScanResult) -> str:
     if args.format == "sarif":
         from scanner.report.sarif import SarifReporter
@@ -198,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "rules":
             return _cmd_rules(args)
+        if args.command == "inventory":
+            return _cmd_inventory(args)
         if args.command == "audit":
             from scanner.audit.cli import run as run_audit
 

@@ -140,10 +140,20 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _write_inventory(outcomes: list[RepoOutcome], out: Path) -> None:
-    """A CycloneDX inventory of every repository's TikTok/affiliate components, when the module is present."""
-    try:
-        from scanner.inventory import cyclonedx_inventory_many
-    except ImportError:
-        return
-    results = [(o.repo.name, o.result) for o in outcomes if o.result is not None]
-    (out / "inventory.cdx.json").write_text(cyclonedx_inventory_many(results), encoding="utf-8")
+    """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name."""
+    from dataclasses import replace
+
+    from scanner.inventory import cyclonedx_inventory
+    from scanner.model import ScanResult, ScanStats
+
+    findings = []
+    rules: tuple[object, ...] = ()
+    for o in outcomes:
+        if o.result is None:
+            continue
+        rules = rules or o.result.rules
+        for f in o.result.findings:
+            findings.append(replace(f, location=replace(f.location, path=f"{o.repo.name}/{f.location.path}")))
+    merged = ScanResult(roots=tuple(o.repo.path for o in outcomes), findings=findings, notifications=[],
+                        stats=ScanStats(), analyzers=(), packs=(), rules=rules)
+    (out / "inventory.cdx.json").write_text(cyclonedx_inventory(merged), encoding="utf-8")
