@@ -74,6 +74,8 @@ def _symbol_at(file: FileInput, spec: LanguageSpec, analyzer: str, start: int, e
     left = start
     while left > 0 and start - left < WINDOW and data[left - 1] in _IDENT:
         left -= 1
+    if left > 0 and data[left - 1] == 0x5C and left < start:  # `\nfoo.bar(` inside a JSON string
+        left += 1
     right = end
     while right < len(data) and right - end < WINDOW and data[right] in _IDENT:
         right += 1
