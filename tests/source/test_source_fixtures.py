@@ -24,6 +24,12 @@ EXPECTED: dict[str, set[tuple[int, str]]] = {
                                     (9, "TT202"), (10, "TT203"), (11, "TT203"), (16, "TT201")},
     "swift/positive/ShareViewController.swift": {(3, "TT201"), (4, "TT201"), (11, "TT201"), (25, "TT201")},
     "ts/positive/_app.tsx": {(15, "TT204"), (21, "TT204"), (30, "TT204"), (31, "TT303")},
+    "groovy/positive/TikTokInit.groovy": {(1, "TT203"), (2, "TT201"), (7, "TT201"), (8, "TT203"), (9, "TT301")},
+    "dart/positive/login_button.dart": {(3, "TT201"), (9, "TT201"), (10, "TT201"), (15, "TT301")},
+    "go/positive/events.go": {(13, "TT302"), (39, "TT301")},
+    "csharp/positive/TikTokEventsClient.cs": {(10, "TT302"), (32, "TT301")},
+    "ruby/positive/tiktok_events.rb": {(5, "TT201"), (9, "TT302"), (13, "TT201")},
+    "php/positive/tiktok-events.php": {(7, "TT206"), (12, "TT302"), (32, "TT206"), (38, "TT301")},
 }
 
 NEGATIVES = sorted(p.relative_to(FIXTURES).as_posix() for p in FIXTURES.glob("*/negative/*") if p.is_file())
@@ -117,3 +123,23 @@ def test_comments_are_notes_with_comment_or_documentation_context() -> None:
     assert findings, "the Javadoc link should still be reported, as a note"
     assert {f.context for f in findings} <= {Context.COMMENT, Context.DOCUMENTATION}
     assert {f.level for f in findings} == {Level.NOTE}
+
+
+def test_go_concatenated_endpoint_keeps_the_query() -> None:
+    f = _one("go/positive/events.go", 39, "TT301")
+    assert f.value == "open.tiktokapis.com/v2/user/info/?fields=open_id"
+
+
+def test_php_use_alias_resolves_new() -> None:
+    f = _one("php/positive/tiktok-events.php", 32, "TT206")
+    assert (f.kind, f.value, f.context) == (FactKind.SYMBOL, "EcomPHP.TiktokShop.Client", Context.CALL)
+
+
+def test_ruby_constant_path_constructor() -> None:
+    f = _one("ruby/positive/tiktok_events.rb", 13, "TT201")
+    assert f.value == "Tiktok::Open::Sdk::Client.new"
+
+
+def test_dart_plugin_singleton_call() -> None:
+    f = _one("dart/positive/login_button.dart", 10, "TT201")
+    assert (f.value, f.context) == ("TikTokSDK.instance.login", Context.CALL)

@@ -134,6 +134,7 @@ class Extractor:
         imports: dict[tuple[int, int], _Import] = {}
         calls: list[tuple[Any, Any | None]] = []
         messages: list[Any] = []
+        selectors: list[Any] = []
         strings: dict[tuple[int, int], Any] = {}
         comments: list[Any] = []
         concats: list[Any] = []
@@ -142,6 +143,8 @@ class Extractor:
                 self._import(caps, imports)
             elif "call" in caps:
                 calls.append((caps["call"][0], caps.get("call.callee", [None])[0]))
+            elif "call.selector" in caps:
+                selectors.append(caps["call.selector"][0])
             elif "message" in caps:
                 messages.append(caps["message"][0])
             elif "string" in caps:
@@ -157,6 +160,8 @@ class Extractor:
             yield from self._call(call, callee)
         for node in messages:
             yield from self._message(node)
+        for node in selectors:
+            yield from self._selector(node)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -219,6 +224,16 @@ class Extractor:
         text = self.file.data[max(start, end - MAX_CALLEE * 4) : end].decode("utf-8", "replace")
         chain = callee_chain(text, keep_double_colon=self.spec.ecosystem == "ruby")
         yield from self._symbols(chain, start, end)
+
+    def _selector(self, node: Any) -> Iterator[Fact]:
+        """Dart: `a.b.c(args)` is a run of selectors; the callee is everything before the call's."""
+        parent = node.parent
+        start = parent.start_byte if parent is not None else node.start_byte
+        end = node.start_byte
+        text = self.file.data[max(start, end - MAX_CALLEE * 4) : end].decode("utf-8", "replace")
+        chain = callee_chain(text, keep_double_colon=False)
+        first = parent.named_children[0] if parent is not None and parent.named_child_count else node
+        yield from self._symbols(chain, first.start_byte, end)
 
     def _message(self, node: Any) -> Iterator[Fact]:
         chain = self._objc_chain(node, 0)
