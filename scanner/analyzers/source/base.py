@@ -1,0 +1,149 @@
+"""The shared base of the tree-sitter analyzers: lazy grammars, counted parses, cost gates.
+
+A grammar wheel is imported only when the first file of its language is analyzed, and a file is
+parsed only when the prefilter found a candidate in it (`needs_candidates`). Files whose lines
+are too long to parse cheaply (minified bundles, source maps) get bounded token matching instead.
+`PARSE_CALLS` counts parses per language so tests can prove what was (not) parsed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from scanner.analyzers.interface import FileInput
+from scanner.analyzers.source.languages import LanguageSpec, spec_for
+from scanner.errors import AnalysisError
+from scanner.model import Fact, Level, Notification, SkipReason
+
+QUERY_DIR = Path(__file__).parent / "queries"
+MAX_PARSE_BYTES = 16 * 1024 * 1024  # larger files are token-matched: parse trees cost ~10x the source
+
+PARSE_CALLS: Counter[str] = Counter()  # language key -> parses since start (tests read this)
+
+_LANGUAGES: dict[str, Any] = {}
+_QUERIES: dict[str, Any] = {}
+
+
+def language(spec: LanguageSpec) -> Any:
+    """The tree-sitter Language for `spec`, importing its grammar wheel on first use."""
+    lang = _LANGUAGES.get(spec.key)
+    if lang is not None:
+        return lang
+    try:
+        import tree_sitter
+
+        module = importlib.import_module(spec.module)
+        lang = tree_sitter.Language(getattr(module, spec.function)())
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise AnalysisError(f"the {spec.key} grammar ({spec.module}) cannot be loaded: {exc}") from exc
+    _LANGUAGES[spec.key] = lang
+    return lang
+
+
+def query(spec: LanguageSpec) -> Any:
+    """The compiled query of `queries/<spec.query>.scm` for the spec's grammar."""
+    q = _QUERIES.get(spec.key)
+    if q is not None:
+        return q
+    import tree_sitter
+
+    path = QUERY_DIR / f"{spec.query}.scm"
+    try:
+        q = tree_sitter.Query(language(spec), path.read_text(encoding="utf-8"))
+    except (OSError, tree_sitter.QueryError) as exc:
+        raise AnalysisError(f"query {path.name!r} for {spec.key} is invalid: {exc}") from exc
+    _QUERIES[spec.key] = q
+    return q
+
+
+def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None
+          ) -> Any:
+    """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS."""
+    import tree_sitter
+
+    parser = tree_sitter.Parser(language(spec))
+    if ranges:
+        assert file is not None
+        parser.included_ranges = [_range(file, start, end) for start, end in ranges]
+    PARSE_CALLS[spec.key] += 1
+    return parser.parse(data)
+
+
+def _range(file: FileInput, start: int, end: int) -> Any:
+    import tree_sitter
+
+    newlines = file.newline_offsets
+
+    def point(offset: int) -> tuple[int, int]:
+        from bisect import bisect_left
+
+        row = bisect_left(newlines, offset)
+        col = offset - (newlines[row - 1] + 1 if row else 0)
+        return (row, col)
+
+    return tree_sitter.Range(point(start), point(end), start, end)
+
+
+def longest_line(file: FileInput) -> int:
+    """Length in bytes of the longest line (one pass over the cached newline offsets)."""
+    prev = -1
+    longest = 0
+    for pos in file.newline_offsets:
+        longest = max(longest, pos - prev - 1)
+        prev = pos
+    return max(longest, len(file.data) - prev - 1)
+
+
+def too_costly(file: FileInput) -> str | None:
+    """Why `file` should be token-matched instead of parsed, or None to parse it."""
+    if len(file.data) > MAX_PARSE_BYTES:
+        return f"{len(file.data)} bytes is over the {MAX_PARSE_BYTES}-byte parse limit"
+    longest = longest_line(file)
+    if longest > file.limits.max_line_length:
+        return f"a {longest}-byte line is over the {file.limits.max_line_length}-byte line limit"
+    return None
+
+
+class TreeSitterAnalyzer:
+    """Routes files by suffix to a grammar, parses candidates, extracts facts with the query."""
+
+    name: ClassVar[str] = "source/tree-sitter"
+    version: ClassVar[str] = "1.0.0"
+    priority: ClassVar[int] = 10  # import/call/string/comment context beats text/endpoints' guess
+    needs_candidates: ClassVar[bool] = True
+    languages: ClassVar[tuple[LanguageSpec, ...]] = ()
+    token_only_suffixes: ClassVar[tuple[str, ...]] = ()  # never parsed: always token matching
+
+    def wants(self, path: str, is_text: bool) -> bool:
+        if not is_text:
+            return False
+        name = path.rsplit("/", 1)[-1].lower()
+        return name.endswith(self.token_only_suffixes) or spec_for(name, self.languages) is not None
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        from scanner.analyzers.source.minified import token_facts
+
+        name = file.name.lower()
+        spec = spec_for(name, self.languages)
+        if spec is None or name.endswith(self.token_only_suffixes):
+            yield from token_facts(file, self.languages[0], self.name)
+            return
+        reason = too_costly(file)
+        if reason is not None:
+            file.notifications.append(Notification(
+                file.display_path, SkipReason.LIMIT,
+                f"{file.display_path}: {reason}; {self.name} matched tokens instead of parsing", Level.NOTE,
+                self.name))
+            yield from token_facts(file, spec, self.name)
+            return
+        yield from self.extract(file, spec)
+
+    def extract(self, file: FileInput, spec: LanguageSpec) -> Iterator[Fact]:
+        from scanner.analyzers.source.extract import Extractor
+
+        tree = parse(spec, file.data)
+        yield from Extractor(file, spec, self.name).run(tree.root_node)

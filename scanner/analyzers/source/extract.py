@@ -1,0 +1,319 @@
+"""Facts from one parse tree, driven by the language's query captures.
+
+Capture names the queries use (queries/*.scm):
+  @import.module  the path of an import/using/require; with @import.alias (the local name bound to
+                  the module), @import.member and @import.local (a member imported under a name)
+  @call           a call or instantiation; @call.callee when the grammar names the callee
+                  (otherwise the callee is the call minus its argument list, the last child)
+  @message        an Objective-C message send (receiver + first selector part)
+  @string         a string literal; hosts/URLs/markers in it get STRING context
+  @comment        a comment; COMMENT context (DOCUMENTATION for doc comments), never use
+  @concat         a `+`/`.` concatenation whose leading literals spell an endpoint
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.analyzers.interface import FileInput
+from scanner.analyzers.source.base import query
+from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
+from scanner.analyzers.source.languages import LanguageSpec
+from scanner.analyzers.text.tokens import Token, find_tokens
+from scanner.model import Context, Fact, FactKind
+from scanner.prefilter import Needles
+
+MAX_CALLEE = 400  # characters of a callee looked at: a chain never needs more
+MAX_EVIDENCE = 160
+
+_GROUPS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>()=]*>|\{[^{}]*\}")
+_SEP = r"(?:\?->|->|\?\.|!!\.|!\.|&\.|::|\.)"
+_CHAIN = re.compile(r"((?:[A-Za-z_$][\w$]*[!?]?\s*" + _SEP + r"\s*)*[A-Za-z_$][\w$]*)[\s!?]*$")
+_SPLIT = re.compile(r"\s*(" + _SEP + r")\s*")
+_INTERESTING: dict[int, frozenset[str]] = {}
+
+
+def interesting_words(needles: Needles) -> frozenset[str]:
+    """Lower-case identifier parts of every needle: a call whose chain has none cannot match."""
+    words = _INTERESTING.get(id(needles))
+    if words is None:
+        parts: set[str] = set()
+        for lit in needles.literals:
+            parts.update(p for p in re.split(r"[^a-z0-9_$]+", lit) if p)
+        words = frozenset(parts)
+        _INTERESTING[id(needles)] = words
+    return words
+
+
+def callee_chain(text: str, keep_double_colon: bool) -> list[str]:
+    """`AuthApi(activity).authorize` -> [AuthApi, authorize]; `window.ttq?.track` -> [window, ttq, track]."""
+    text = text[-MAX_CALLEE:]
+    for _ in range(8):
+        reduced = _GROUPS.sub("", text)
+        if reduced == text:
+            break
+        text = reduced
+    m = _CHAIN.search(text)
+    if m is None:
+        return []
+    pieces = _SPLIT.split(m.group(1))
+    out: list[str] = [pieces[0].rstrip("!?")]
+    for sep, ident in zip(pieces[1::2], pieces[2::2], strict=False):
+        ident = ident.rstrip("!?")
+        if keep_double_colon and sep == "::":
+            out[-1] = out[-1] + "::" + ident  # Ruby constants stay `A::B`
+        else:
+            out.append(ident)
+    return [p for p in out if p]
+
+
+class HitIndex:
+    """Prefilter hits ordered by start offset, for `hits inside [start, end)` lookups."""
+
+    def __init__(self, hits: Iterable[tuple[int, int]], needles: Needles) -> None:
+        lits = needles.literals
+        self.items = sorted((end - len(lits[i]), end, i) for i, end in hits)
+        self.starts = [s for s, _, _ in self.items]
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(needle index, end offset) pairs of the hits lying fully inside [start, end)."""
+        lo = bisect_left(self.starts, start)
+        out = []
+        for s, e, i in self.items[lo:]:
+            if s >= end:
+                break
+            if e <= end:
+                out.append((i, e))
+        return out
+
+
+def tokens_in(file: FileInput, hits: HitIndex, start: int, end: int) -> list[Token]:
+    """Hosts/URLs/schemes/markers inside data[start:end], with offsets in the whole file.
+
+    The slice ends the token where the literal or comment ends, so spans equal the ones the
+    text analyzer reports and the higher priority of source facts wins for them.
+    """
+    inside = hits.within(start, end)
+    if not inside:
+        return []
+    piece = file.data[start:end]
+    found = find_tokens(piece, [(i, e - start) for i, e in inside], file.needles)
+    return [Token(t.kind, t.value, t.start + start, t.end + start, t.evidence, t.email) for t in found]
+
+
+@dataclass
+class _Import:
+    value: str
+    start: int
+    end: int
+    evidence: str
+
+
+@dataclass
+class Extractor:
+    file: FileInput
+    spec: LanguageSpec
+    analyzer: str
+    hits: HitIndex = field(init=False)
+    bindings: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.hits = HitIndex(self.file.hits, self.file.needles)
+        self.words = interesting_words(self.file.needles)
+
+    # -- driver ---------------------------------------------------------------------------------
+
+    def run(self, root: Any) -> Iterator[Fact]:
+        import tree_sitter
+
+        matches = tree_sitter.QueryCursor(query(self.spec)).matches(root)
+        imports: dict[tuple[int, int], _Import] = {}
+        calls: list[tuple[Any, Any | None]] = []
+        messages: list[Any] = []
+        selectors: list[Any] = []
+        strings: dict[tuple[int, int], Any] = {}
+        comments: list[Any] = []
+        concats: list[Any] = []
+        for _, caps in matches:
+            if "import.module" in caps:
+                self._import(caps, imports)
+            elif "call" in caps:
+                calls.append((caps["call"][0], caps.get("call.callee", [None])[0]))
+            elif "call.selector" in caps:
+                selectors.append(caps["call.selector"][0])
+            elif "message" in caps:
+                messages.append(caps["message"][0])
+            elif "string" in caps:
+                node = caps["string"][0]
+                strings[(node.start_byte, node.end_byte)] = node
+            elif "comment" in caps:
+                comments.append(caps["comment"][0])
+            elif "concat" in caps:
+                concats.append(caps["concat"][0])
+        for imp in imports.values():
+            yield self._fact(FactKind.MODULE, imp.value, imp.start, imp.end, Context.IMPORT, imp.evidence)
+        for call, callee in calls:
+            yield from self._call(call, callee)
+        for node in messages:
+            yield from self._message(node)
+        for node in selectors:
+            yield from self._selector(node)
+        for node in concats:  # before the literals: the longer URL is the one to show
+            yield from self._concat(node, strings)
+        for node in strings.values():
+            yield from self._tokens(node.start_byte, node.end_byte, Context.STRING)
+        for node in comments:
+            text = self.file.data[node.start_byte : node.start_byte + 8].decode("utf-8", "replace")
+            doc = text.startswith(self.spec.doc_comment_prefixes)
+            yield from self._tokens(node.start_byte, node.end_byte, Context.DOCUMENTATION if doc else Context.COMMENT)
+
+    # -- facts ----------------------------------------------------------------------------------
+
+    def _fact(self, kind: FactKind, value: str, start: int, end: int, context: Context, evidence: str) -> Fact:
+        return Fact(kind=kind, value=value, location=self.file.byte_location(start, end), context=context,
+                    analyzer=self.analyzer, evidence=evidence[:MAX_EVIDENCE],
+                    language=self.spec.ecosystem if kind in (FactKind.MODULE, FactKind.SYMBOL) else None)
+
+    def _text(self, node: Any) -> str:
+        return self.file.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def _tokens(self, start: int, end: int, context: Context) -> Iterator[Fact]:
+        for tok in tokens_in(self.file, self.hits, start, end):
+            yield self._fact(tok.kind, tok.value, tok.start, tok.end, context, tok.evidence)
+
+    # -- imports --------------------------------------------------------------------------------
+
+    def _import(self, caps: dict[str, list[Any]], imports: dict[tuple[int, int], _Import]) -> None:
+        style = self.spec.import_style
+        node = caps["import.module"][0]
+        value = module_value(style, self._text(node))
+        if value is None:
+            return
+        key = (node.start_byte, node.end_byte)
+        if key not in imports:
+            whole = caps.get("import", [node])[0]
+            evidence = " ".join(self._text(whole).split())
+            imports[key] = _Import(value, node.start_byte, node.end_byte, evidence)
+        alias = caps.get("import.alias")
+        member = caps.get("import.member")
+        if member:
+            local = caps.get("import.local") or member
+            self.bindings[self._text(local[0])] = f"{value}.{self._text(member[0])}"
+        elif alias:
+            self.bindings[self._text(alias[0])] = value
+        elif not self._text(caps.get("import", [node])[0]).rstrip("; \n").endswith("*"):
+            name = default_binding(style, value)
+            if name:
+                self.bindings.setdefault(name, value)
+
+    # -- calls ----------------------------------------------------------------------------------
+
+    def _call(self, call: Any, callee: Any | None) -> Iterator[Fact]:
+        start = call.start_byte
+        if callee is not None:
+            end = callee.end_byte
+        else:
+            args = call.child_by_field_name("arguments")
+            if args is None and call.named_child_count > 1:
+                args = call.named_children[-1]
+            end = args.start_byte if args is not None else call.end_byte
+        text = self.file.data[max(start, end - MAX_CALLEE * 4) : end].decode("utf-8", "replace")
+        chain = callee_chain(text, keep_double_colon=self.spec.ecosystem == "ruby")
+        yield from self._symbols(chain, start, end)
+
+    def _selector(self, node: Any) -> Iterator[Fact]:
+        """Dart: `a.b.c(args)` is a run of selectors; the callee is everything before the call's."""
+        parent = node.parent
+        start = parent.start_byte if parent is not None else node.start_byte
+        end = node.start_byte
+        text = self.file.data[max(start, end - MAX_CALLEE * 4) : end].decode("utf-8", "replace")
+        chain = callee_chain(text, keep_double_colon=False)
+        first = parent.named_children[0] if parent is not None and parent.named_child_count else node
+        yield from self._symbols(chain, first.start_byte, end)
+
+    def _message(self, node: Any) -> Iterator[Fact]:
+        chain = self._objc_chain(node, 0)
+        method = node.child_by_field_name("method")
+        end = method.end_byte if method is not None else node.end_byte
+        yield from self._symbols(chain, node.start_byte, end)
+
+    def _objc_chain(self, node: Any, depth: int) -> list[str]:
+        if node is None or depth > 32:
+            return []
+        if node.type == "message_expression":
+            method = node.child_by_field_name("method")
+            tail = [self._text(method)] if method is not None else []
+            return self._objc_chain(node.child_by_field_name("receiver"), depth + 1) + tail
+        return callee_chain(self._text(node)[-MAX_CALLEE:], keep_double_colon=False)
+
+    def _symbols(self, chain: list[str], start: int, end: int) -> Iterator[Fact]:
+        if not chain:
+            return
+        bound = self.bindings.get(chain[0])
+        if bound is None and not any(part.lower() in self.words for p in chain for part in p.split("::")):
+            return
+        sep = "."
+        values: list[str] = [sep.join(chain)]
+        if len(chain) >= 2:
+            values.append(sep.join(chain[-2:]))
+        if len(chain) >= 2 and chain[-1] in ("new", "alloc"):
+            values.append(sep.join(chain[:-1]))  # Ruby `Foo.new`, Objective-C `[Foo alloc]`
+        if bound is not None:
+            values.append(sep.join([bound, *chain[1:]]))
+        evidence = " ".join(self.file.data[start:end].decode("utf-8", "replace").split())
+        if len(evidence) > MAX_EVIDENCE:
+            evidence = "…" + evidence[-MAX_EVIDENCE + 1 :]
+        seen: set[str] = set()
+        for value in values:
+            if value not in seen:
+                seen.add(value)
+                yield self._fact(FactKind.SYMBOL, value, start, end, Context.CALL, evidence)
+
+    # -- concatenation --------------------------------------------------------------------------
+
+    def _concat(self, node: Any, strings: dict[tuple[int, int], Any]) -> Iterator[Fact]:
+        parent = node.parent
+        if parent is not None and parent.type == node.type and _is_concat(parent):
+            return  # the outermost `+` does the work
+        if not _is_concat(node):
+            return
+        literals: list[Any] = []
+        for operand in _operands(node, 0):
+            if (operand.start_byte, operand.end_byte) not in strings:
+                break
+            literals.append(operand)
+        if len(literals) < 2:
+            return
+        first = literals[0]
+        first_text = self._text(first)
+        first_content = strip_quotes(first_text)
+        offset = first.start_byte + max(0, first_text.find(first_content)) if first_content else first.start_byte
+        inside = self.hits.within(first.start_byte, first.end_byte)
+        if not inside:
+            return
+        joined = "".join(strip_quotes(self._text(n)) for n in literals).encode("utf-8")
+        head = len(first_content.encode("utf-8"))
+        adjusted = [(i, e - offset) for i, e in inside if 0 < e - offset <= head]
+        for tok in find_tokens(joined, adjusted, self.file.needles):
+            if tok.start < head < tok.end and tok.kind in (FactKind.URL, FactKind.HOST):
+                yield self._fact(tok.kind, tok.value, offset + tok.start, literals[-1].end_byte, Context.STRING,
+                                 tok.evidence)
+
+
+def _is_concat(node: Any) -> bool:
+    return any(not c.is_named and c.type in ("+", ".") for c in node.children)
+
+
+def _operands(node: Any, depth: int) -> list[Any]:
+    """Operands of a left-nested `a + b + c`, in source order."""
+    out: list[Any] = []
+    for child in node.named_children:
+        if child.type == node.type and _is_concat(child) and depth < 64:
+            out.extend(_operands(child, depth + 1))
+        elif child.type not in ("comment", "line_comment", "block_comment"):
+            out.append(child)
+    return out

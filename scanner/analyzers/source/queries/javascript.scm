@@ -1,0 +1,35 @@
+; JavaScript, TypeScript and TSX (the TypeScript grammars extend the JavaScript one).
+
+; import X from "m" / import * as ns from "m" / import {a as b} from "m" / import "m"
+(import_statement (import_clause (identifier) @import.alias) source: (string) @import.module) @import
+(import_statement (import_clause (namespace_import (identifier) @import.alias)) source: (string) @import.module) @import
+(import_statement
+  (import_clause (named_imports (import_specifier name: (_) @import.member alias: (identifier)? @import.local)))
+  source: (string) @import.module) @import
+(import_statement source: (string) @import.module) @import
+(export_statement source: (string) @import.module) @import
+
+; const x = require("m") / const {a, b: c} = require("m") / require("m") / import("m")
+(variable_declarator
+  name: (identifier) @import.alias
+  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
+  (#eq? @_req "require"))
+(variable_declarator
+  name: (object_pattern (shorthand_property_identifier_pattern) @import.member)
+  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
+  (#eq? @_req "require"))
+(variable_declarator
+  name: (object_pattern (pair_pattern key: (_) @import.member value: (identifier) @import.local))
+  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
+  (#eq? @_req "require"))
+((call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module)) @import
+  (#eq? @_req "require"))
+(call_expression function: (import) arguments: (arguments . (string) @import.module)) @import
+
+(call_expression function: (_) @call.callee) @call
+(new_expression constructor: (_) @call.callee) @call
+
+(string) @string
+(template_string) @string
+(comment) @comment
+(binary_expression operator: "+") @concat

@@ -1,0 +1,9 @@
+; Kotlin (also .kts build scripts): `import a.b.C` / `import a.b.C as D`, calls (constructor calls
+; look like calls), strings, comments, `"host" + "/path"`.
+(import (qualified_identifier) @import.module (identifier)? @import.alias) @import
+
+(call_expression) @call
+
+(string_literal) @string
+[(line_comment) (block_comment)] @comment
+(binary_expression) @concat

@@ -1,0 +1,9 @@
+; Ruby: `require 'path'`, method calls (`A::B::C.new`, `obj.m`), strings, comments, concatenation.
+((call method: (identifier) @_m arguments: (argument_list . (string) @import.module)) @import
+  (#eq? @_m "require"))
+
+(call method: (_) @call.callee) @call
+
+(string) @string
+(comment) @comment
+(binary operator: "+") @concat

@@ -1,0 +1,8 @@
+; Swift: `import M`, `import class M.T`, calls (initializers look like calls), strings, comments.
+(import_declaration (identifier) @import.module) @import
+
+(call_expression) @call
+
+[(line_string_literal) (multi_line_string_literal) (raw_string_literal)] @string
+[(comment) (multiline_comment)] @comment
+(additive_expression) @concat
