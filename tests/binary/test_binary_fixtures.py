@@ -152,8 +152,10 @@ def test_wheel_vendoring_tiktok_pixel_js() -> None:
     findings, _ = scan(FIXTURES / "wheels" / "tiktok_widget-1.0.0-py3-none-any.whl")
     member = "tiktok_widget-1.0.0-py3-none-any.whl!/tiktok_widget/static/pixel.js"
     assert {(f.location.display_path, f.location.start_line, f.rule_id) for f in findings} == {
-        (member, 3, "TT204"),
+        (member, 3, "TT204"),  # TiktokAnalyticsObject (text)
         (member, 8, "TT303"),
+        (member, 11, "TT204"),  # ttq.load(...) call (source/javascript)
+        (member, 12, "TT204"),  # ttq.page() call
     }
 
 
