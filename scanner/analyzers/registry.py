@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from scanner.analyzers.interface import Analyzer
+from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
 ANALYZERS: tuple[type[Analyzer], ...] = (
     EndpointsAnalyzer,
+    PythonAnalyzer,
 )
 
 
