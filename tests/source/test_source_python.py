@@ -187,8 +187,8 @@ def test_files_without_a_candidate_are_never_parsed(tmp_path: Path, monkeypatch:
     (tmp_path / "uses.py").write_text("from TikTokApi import TikTokApi\napi = TikTokApi()\n")
     result = run_scan(ScanConfig(roots=[str(tmp_path)], jobs=1))
     # plain*.py have no candidate and notes.md is not Python; tok.py is a candidate (the prefilter's
-    # `tiktok` needle hits `tiktoken`), is parsed once and yields nothing
-    assert sorted(calls) == sorted([(tmp_path / "uses.py").read_text(), (tmp_path / "tok.py").read_text()])
+    # `tiktok` needle hits `tiktoken`) but imports no candidate module, so the lexer is enough
+    assert calls == [(tmp_path / "uses.py").read_text()]
     assert {(f.location.path, f.rule_id, f.location.start_line) for f in result.findings
             if f.analyzer == "source/python"} == {("uses.py", "TT206", 1), ("uses.py", "TT206", 2)}
 
@@ -213,11 +213,18 @@ def test_overlong_line_is_lexed_not_parsed(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(pysrc, "_parse", lambda text: pytest.fail("parsed a file over the line limit"))
     scanner = Scanner(ScanConfig(limits=Limits(max_line_length=100)))
-    source = "DATA = '" + "x" * 200 + "'\nURL = 'https://business-api.tiktok.com/x'  # api\n"
+    source = ("import TikTokApi\nDATA = '" + "x" * 200 + "'\n"
+              "URL = 'https://business-api.tiktok.com/x'  # api\nTikTokApi.TikTokApi()\n")
     outcome = scanner.scan_bytes("big.py", source.encode())
-    assert [(f.rule_id, f.location.start_line, f.context) for f in outcome.findings] == [
-        ("TT302", 2, Context.STRING)]
+    assert sorted((f.location.start_line, f.rule_id, f.context) for f in outcome.findings) == [
+        (1, "TT206", Context.IMPORT), (3, "TT302", Context.STRING)]  # the call is not resolved
     assert [n.level for n in outcome.notifications] == [Level.NOTE]
+
+
+def test_endpoint_only_file_is_not_parsed(scanner: Scanner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pysrc, "_parse", lambda text: pytest.fail("parsed a file without a candidate import"))
+    findings = scan_source(scanner, 'import requests\nrequests.post("https://business-api.tiktok.com/x")\n')
+    assert [(f.rule_id, f.location.start_line, f.context) for f in findings] == [("TT302", 2, Context.STRING)]
 
 
 _PIECES = [*"abc ()[]{}'\"\\#:=.\nfFrRb+@", "import ", "from ", "TikTokApi", "business-api.tiktok.com",

@@ -1,18 +1,22 @@
 """source/python: imports, SDK calls and endpoint strings in Python, read with libcst.
 
-Why a parser: a regex cannot tell `from TikTokApi import TikTokApi` from the same words in a
-comment, a docstring or a commented-out line. libcst gives every import, every call with the
-qualified name its callee resolves to through aliases (`import TikTokApi as t; t.TikTokApi()`
-is `TikTokApi.TikTokApi`), and the exact ranges of string literals, docstrings and comments.
+Why not a regex: it cannot tell `from TikTokApi import TikTokApi` from the same words in a
+comment, a docstring or a commented-out line. Two readers share the work:
+- the standard `tokenize` lexer, on every candidate file (fast, tolerant of any syntax): the exact
+  ranges of string literals, docstrings and comments, and the import statements;
+- libcst, only when the file imports a module whose name is a candidate: every import, and every
+  call with the qualified name its callee resolves to through aliases (QualifiedNameProvider:
+  `import TikTokApi as t; t.TikTokApi()` is `TikTokApi.TikTokApi`). Its scope analysis costs
+  seconds on a large file, so files that merely contain an endpoint string never pay for it.
 
 Endpoint strings reuse `find_tokens` on the file's bytes, exactly as `text/endpoints` does, so the
 spans are identical and this analyzer's higher priority replaces the generic fact with one that
 knows its context (a string literal, a docstring, a comment). Hosts inside f-strings and inside
 the literal parts of a concatenation are found because each literal part is searched.
 
-libcst is imported lazily: a scan with no Python candidate never loads it. A file libcst cannot
-parse (Python 2, a syntax error, a line over the limit) falls back to the standard `tokenize`
-lexer, which still separates strings and comments from code, and a note says so.
+libcst is imported lazily: a scan that needs no parser never loads it. A file libcst cannot
+parse (Python 2, a syntax error, a line over the limit) keeps the lexer's imports and contexts,
+and a note says so.
 """
 
 from __future__ import annotations
@@ -84,20 +88,31 @@ class PythonAnalyzer:
     # -- reading ---------------------------------------------------------------------------------
 
     def _read(self, file: FileInput) -> Reading:
+        """The lexer always (strings, comments, imports: cheap); libcst only when it can matter.
+
+        Scope analysis for qualified names costs seconds on a large file, so the parser runs only
+        when the file imports a module whose top-level name is a candidate needle: only then can
+        a call resolve to an SDK name.
+        """
         text = file.text
+        lexed = read_with_tokenize(text)
         roots = _candidate_roots(file)
+        if not any(c.value.split(".", 1)[0].lower() in roots for c in lexed.code):
+            return lexed
         longest = max((len(line) for line in text.splitlines()), default=0)
         if longest > file.limits.max_line_length:
             self._note(file, f"a line of {longest} characters is over the {file.limits.max_line_length}-character "
-                             f"limit; strings and comments were told apart by the lexer only")
-            return read_with_tokenize(text)
+                             f"limit; imports were read by the lexer and calls were not resolved")
+            return lexed
         try:
-            return read_with_libcst(_parse(text), roots)
+            parsed = read_with_libcst(_parse(text), roots)
         except RecursionError:
-            self._note(file, "nesting too deep for the parser; fell back to the lexer")
+            self._note(file, "nesting too deep for the parser; imports were read by the lexer")
+            return lexed
         except Exception as exc:  # libcst.ParserSyntaxError and friends: never crash a scan
             self._note(file, f"not parsed as Python 3 ({_short(exc)}); fell back to the lexer")
-        return read_with_tokenize(text)
+            return lexed
+        return Reading(regions=lexed.regions, code=parsed.code)
 
     def _note(self, file: FileInput, message: str) -> None:
         file.notifications.append(Notification(file.display_path, SkipReason.PARSE_ERROR,
@@ -193,7 +208,6 @@ def read_with_libcst(module: libcst.Module, roots: frozenset[str]) -> Reading:
     from libcst.helpers import get_full_name_for_node
     from libcst.metadata import MetadataWrapper, PositionProvider, QualifiedNameProvider, QualifiedNameSource
 
-    regions: list[Region] = []
     code: list[CodeFact] = []
 
     class Visitor(libcst.CSTVisitor):
@@ -202,26 +216,6 @@ def read_with_libcst(module: libcst.Module, roots: frozenset[str]) -> Reading:
         def _range(self, node: libcst.CSTNode) -> tuple[Position, Position]:
             rng: Any = self.get_metadata(PositionProvider, node)
             return (rng.start.line, rng.start.column), (rng.end.line, rng.end.column)
-
-        def _string_region(self, node: libcst.CSTNode, context: Context) -> None:
-            start, end = self._range(node)
-            regions.append(Region(start, end, context))
-
-        def visit_SimpleStatementLine(self, node: libcst.SimpleStatementLine) -> None:
-            # a statement that is only a string is a docstring (or a string used as a comment)
-            for stmt in node.body:
-                if isinstance(stmt, libcst.Expr) and isinstance(
-                        stmt.value, (libcst.SimpleString, libcst.ConcatenatedString, libcst.FormattedString)):
-                    self._string_region(stmt.value, Context.DOCUMENTATION)
-
-        def visit_SimpleString(self, node: libcst.SimpleString) -> None:
-            self._string_region(node, Context.STRING)
-
-        def visit_FormattedString(self, node: libcst.FormattedString) -> None:
-            self._string_region(node, Context.STRING)
-
-        def visit_Comment(self, node: libcst.Comment) -> None:
-            self._string_region(node, Context.COMMENT)
 
         def visit_Import(self, node: libcst.Import) -> None:
             for alias in node.names:
@@ -254,7 +248,7 @@ def read_with_libcst(module: libcst.Module, roots: frozenset[str]) -> Reading:
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     wrapper.visit(Visitor())
-    return Reading(regions=_ordered(regions), code=code)
+    return Reading(regions=[], code=code)
 
 
 def _ordered(regions: list[Region]) -> list[Region]:
@@ -267,7 +261,7 @@ def _ordered(regions: list[Region]) -> list[Region]:
     return sorted(best.values(), key=lambda r: (r.start, (-r.end[0], -r.end[1])))
 
 
-# -- tokenize fallback ----------------------------------------------------------------------------
+# -- tokenize ----------------------------------------------------------------------------
 
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+ splits f-strings
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
@@ -275,7 +269,11 @@ _LINE_BREAKS = (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT,
 
 
 def read_with_tokenize(text: str) -> Reading:
-    """Strings, comments and import statements from the lexer alone; tolerant of any syntax."""
+    """Strings, docstrings, comments and import statements from the lexer; tolerant of any syntax.
+
+    A statement made only of strings is a docstring (or a string used as a comment), exactly the
+    `Expr(SimpleString | ConcatenatedString)` statements of the syntax tree.
+    """
     regions: list[Region] = []
     code: list[CodeFact] = []
     line: list[tokenize.TokenInfo] = []  # tokens of the current logical line
@@ -283,7 +281,8 @@ def read_with_tokenize(text: str) -> Reading:
 
     def end_of_line() -> None:
         strings = [t for t in line if t.type == tokenize.STRING]
-        if line and len(strings) == len(line):  # a statement that is only a string
+        others = [t for t in line if t.type != tokenize.STRING and t.string not in ("(", ")")]
+        if strings and not others:  # a statement that is only a string, maybe parenthesized
             for t in strings:
                 regions.append(Region(t.start, t.end, Context.DOCUMENTATION))
         else:
