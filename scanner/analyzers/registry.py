@@ -64,6 +64,7 @@ from scanner.analyzers.source.html import HtmlAnalyzer
 from scanner.analyzers.source.javascript import JavaScriptAnalyzer
 from scanner.analyzers.source.jvm import JvmAnalyzer
 from scanner.analyzers.source.php import PhpAnalyzer
+from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.source.ruby import RubyAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
@@ -133,6 +134,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SpdxAnalyzer,
     SwiftPackageAnalyzer,
     SwiftResolvedAnalyzer,
+    PythonAnalyzer,
 )
 
 

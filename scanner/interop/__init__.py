@@ -1,0 +1,1 @@
+"""Interoperation with other tools: export our signatures to them, merge their results."""
