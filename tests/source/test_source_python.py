@@ -25,7 +25,7 @@ def scanner() -> Scanner:
 
 @pytest.fixture(scope="module")
 def fixture_findings() -> dict[str, list[Finding]]:
-    result = run_scan(ScanConfig(roots=[str(FIXTURES)], jobs=1))
+    result = run_scan(ScanConfig(roots=[str(FIXTURES)], srcroot=str(FIXTURES), jobs=1))
     out: dict[str, list[Finding]] = {}
     for f in result.findings:
         out.setdefault(f.location.path, []).append(f)
@@ -89,7 +89,7 @@ def test_negative_twin_has_nothing_at_warning_or_error(fixture_findings: dict[st
 
 
 def test_python2_file_falls_back_to_the_lexer_with_a_note() -> None:
-    result = run_scan(ScanConfig(roots=[str(FIXTURES)], jobs=1))
+    result = run_scan(ScanConfig(roots=[str(FIXTURES)], srcroot=str(FIXTURES), jobs=1))
     notes = [n for n in result.notifications if n.path == "legacy_py2.py"]
     assert len(notes) == 1
     assert notes[0].reason is SkipReason.PARSE_ERROR and notes[0].level is Level.NOTE
