@@ -18,10 +18,8 @@ from pathlib import Path
 
 from scanner.errors import UsageError
 from scanner.model import Finding, ScanResult
-from scanner.redact import redact
 
 FORMAT_VERSION = 1
-MAX_VALUE = 200
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +27,8 @@ class Entry:
     path: str  # display path (archive chain included)
     rule: str
     fingerprint: str
-    value: str = ""  # for the human reading a diff of the baseline; not used for matching
+    # No matched value (URL, host, package) is stored: the baseline sits in the repository and
+    # would itself be scanned, and reported, on the next run.
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -60,18 +59,14 @@ def entries_for(findings: Sequence[Finding]) -> list[Entry]:
     for finding, fp in zip(findings, fingerprints(findings), strict=True):
         if finding.suppressed is not None:
             continue
-        value = redact(finding.value)
-        if len(value) > MAX_VALUE:
-            value = value[:MAX_VALUE] + "…"
-        out.append(Entry(path=finding.location.display_path, rule=finding.rule_id, fingerprint=fp, value=value))
+        out.append(Entry(path=finding.location.display_path, rule=finding.rule_id, fingerprint=fp))
     return sorted(set(out))
 
 
 def dumps(entries: Iterable[Entry]) -> str:
     """Sorted, one entry per line, no timestamps: stable bytes for the same findings."""
     rows = [
-        json.dumps({"path": e.path, "rule": e.rule, "fingerprint": e.fingerprint, "value": e.value},
-                   ensure_ascii=False, sort_keys=False)
+        json.dumps({"path": e.path, "rule": e.rule, "fingerprint": e.fingerprint}, ensure_ascii=False)
         for e in sorted(set(entries))
     ]
     body = ",\n    ".join(rows)
