@@ -326,10 +326,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 def _blocked_message(result: ScanResult, fail_on: Level) -> str:
     failing = [f for f in result.findings if f.suppressed is None and f.level.at_least(fail_on)]
     files = sorted({f.location.path for f in failing})
-    return (f"\ntiktok-scan: commit blocked: {len(failing)} finding(s) at level {fail_on.value} or above in "
-            f"{', '.join(files)}.\n"
-            f"Remove the TikTok code, SDK or service use, or, if it is allowed, mark the line with a comment "
-            f"`tiktok-scan: ignore[RULE-ID] reason` (or add an allow entry to the configuration).\n")
+    shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+    return (f"\ntiktok-scan: commit blocked: {len(failing)} finding(s) at level {fail_on.value} or above "
+            f"in {shown}.\n"
+            f"Remove the TikTok code, SDK or service use. If it is allowed, say so on the line with a comment\n"
+            f"`tiktok-scan: ignore[RULE-ID] reason`, or with an allow entry in the configuration.\n")
 
 
 def _cmd_baseline_create(args: argparse.Namespace) -> int:
