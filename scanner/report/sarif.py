@@ -259,7 +259,7 @@ class SarifReporter:
             # Shrink in proportion to the overshoot (plus a margin), then measure again.
             limit = min(limit - 1, int(limit * self.max_gzip_bytes / size * 0.95))
             text = self._text(self._document(
-                result, max(limit, 0), f"GitHub accepts at most {self.max_gzip_bytes // 1_048_576} MB "
+                result, max(limit, 0), f"GitHub accepts at most {self.max_gzip_bytes / 1_048_576:g} MB "
                                        f"of gzip-compressed SARIF per upload"))
             size = _gzip_size(text)
         return text
