@@ -151,6 +151,7 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)

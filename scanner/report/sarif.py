@@ -199,7 +199,12 @@ class SarifReporter:
 
     def _document(self, result: ScanResult, limit: int, reason: str) -> dict[str, Any]:
         self.cap = None
-        rules: list[Rule] = [r for r in result.rules if isinstance(r, Rule)]
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        for r in result.rules:
+            if isinstance(r, Rule) and r.id not in seen:  # GitHub rejects duplicate rule ids
+                seen.add(r.id)
+                rules.append(r)
         packs = {r.pack for r in rules}
         prohibitions = result.extra.get("prohibitions", {})
         assert isinstance(prohibitions, dict)

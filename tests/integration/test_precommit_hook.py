@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from tests.integration.helpers import REPO, git, write
 
 pytestmark = pytest.mark.slow
 
-PRE_COMMIT = shutil.which("pre-commit", path=str(Path(os.sys.executable).parent)) or shutil.which("pre-commit")
+PRE_COMMIT = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
 
 PIXEL_HTML = """<!doctype html>
 <html>
