@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -178,3 +179,17 @@ def test_allow_purls_must_be_purls(tmp_path: Path) -> None:
     path.write_text('[[allow]]\npurls = ["tiktok-pixel"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="'tiktok-pixel' is not a purl"):
         load_config(path)
+
+
+def test_output_settings_from_configuration(tmp_path: Path, run_cli: Cli) -> None:
+    root = project(tmp_path / "p", '[tool.tiktok-scan]\nformat = "sarif"\ncategory = "policy"\n'
+                                   'include-suppressed = true\n'
+                                   '[[tool.tiktok-scan.allow]]\npaths = ["web/*.html"]\n')
+    code, out, _ = run_cli(["scan"], cwd=root)
+    assert code == 1
+    run = json.loads(out)["runs"][0]
+    assert run["automationDetails"]["id"] == "policy/"
+    footer = [r for r in run["results"] if r["ruleId"] == "TT601"]
+    assert footer[0]["suppressions"] == [{"kind": "external", "justification": "allowed by configuration (web/*.html)"}]
+    code, out, _ = run_cli(["scan", "--format", "text"], cwd=root)
+    assert out.startswith("docs/history.md:1:28: note [TT301]")
