@@ -1,4 +1,7 @@
-"""The command line: `tiktok-scan scan|rules ...`. Exit codes: 0 clean, 1 findings, 2 usage/fatal."""
+"""The command line: `tiktok-scan scan|rules|baseline ...`. Exit codes: 0 clean, 1 findings, 2 usage/fatal.
+
+A subcommand is an `_add_<name>_parser(sub)` that sets `handler=_cmd_<name>`, plus that function.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,20 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from scanner import __version__
 from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level, ScanResult
+
+if TYPE_CHECKING:  # heavy modules stay out of the start-up path (pre-commit runs this per commit)
+    from scanner.config import ScanConfig
+    from scanner.configfile import FileConfig
+
+T = TypeVar("T")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 LEVEL_CHOICES = ("error", "warning", "note", "none")
@@ -33,43 +43,69 @@ def _add_signature_options(p: argparse.ArgumentParser) -> None:
                    help="add a directory of signature packs (validated like the built-in ones)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="tiktok-scan",
-        description="Find where software uses TikTok's code, SDKs or services: source, dependencies, binaries.",
-    )
-    parser.add_argument("--version", action="version", version=f"tiktok-scan {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def _add_selection_options(p: argparse.ArgumentParser) -> None:
+    """What to scan and how: shared by `scan` and `baseline create`."""
+    p.add_argument("paths", nargs="*", default=[], metavar="PATH", help="files or directories (default: .)")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="skip paths matching GLOB (gitignore-style; repeatable; added to the config's)")
+    p.add_argument("--respect-gitignore", action="store_true", default=None,
+                   help="skip files ignored by .gitignore files")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: cores)")
+    p.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip (and report) larger files")
+    p.add_argument("--srcroot", metavar="DIR", help="report paths relative to DIR (default: the repository root)")
+    p.add_argument("--config", metavar="FILE",
+                   help="configuration file (default: .tiktok-scan.toml or pyproject.toml [tool.tiktok-scan], "
+                        "looked up from the current directory to the repository root)")
+    p.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    p.add_argument("--no-inline-suppressions", dest="inline_suppressions", action="store_false", default=None,
+                   help="ignore `tiktok-scan: ignore` comments (audits of code you do not own)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for fatal errors")
+    _add_signature_options(p)
 
+
+def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     scan = sub.add_parser("scan", help="scan files and directories", description="Scan paths and report findings.")
-    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
-    scan.add_argument("--format", "-f", choices=("text", "json", "sarif"), default="text")
+    _add_selection_options(scan)
+    scan.add_argument("--format", "-f", choices=("text", "json", "sarif"), default=None, help="default: text")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default="error",
+    scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None,
                       help="exit 1 when a finding is at or above this level (default: error; none: never)")
-    scan.add_argument("--min-level", choices=LEVEL_CHOICES[:3], default="note",
+    scan.add_argument("--min-level", choices=LEVEL_CHOICES[:3], default=None,
                       help="lowest level shown in the text report (default: note)")
-    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                      help="skip paths matching GLOB (gitignore-style; repeatable)")
-    scan.add_argument("--respect-gitignore", action="store_true", help="skip files ignored by .gitignore files")
-    scan.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: cores)")
-    scan.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip (and report) larger files")
-    scan.add_argument("--category", default="tiktok-scan",
+    scan.add_argument("--category", default=None,
                       help="SARIF automationDetails category (one per upload; default: tiktok-scan)")
-    scan.add_argument("--srcroot", metavar="DIR", help="report paths relative to DIR (default: the repository root)")
     scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    scan.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    scan.add_argument("--debug", action="store_true", help="show tracebacks for fatal errors")
-    _add_signature_options(scan)
+    scan.add_argument("--baseline", metavar="FILE",
+                      help="hide findings recorded in this baseline (see `tiktok-scan baseline create`)")
+    scan.add_argument("--include-suppressed", action="store_true", default=None,
+                      help="keep suppressed and baselined findings in SARIF, with `suppressions` entries "
+                           "(GitHub ignores those and would show them as open alerts)")
+    diff = scan.add_mutually_exclusive_group()
+    diff.add_argument("--staged", action="store_true",
+                      help="scan only the files staged for the next commit (git)")
+    diff.add_argument("--since", metavar="REF",
+                      help="scan only the files changed since the merge base with REF, e.g. origin/main (git)")
+    diff.add_argument("--pre-commit", action="store_true",
+                      help="the PATHs are the files pre-commit passes: scan exactly those, no directory walk")
+    scan.add_argument("--engine", choices=("builtin", "semgrep"), default="builtin",
+                      help="semgrep: also run semgrep (when installed) with the exported rules and merge its findings")
+    scan.set_defaults(handler=_cmd_scan)
 
+
+def _add_rules_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     rules = sub.add_parser("rules", help="list the rules", description="List or export the signature rules.")
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--all", action="store_true", help="include packs that are off by default")
     rules.add_argument("--output", "-o", metavar="FILE")
-    rules.add_argument("--export", choices=("dependency-review",),
-                       help="write the rules for another tool: a purl deny list for GitHub's dependency-review-action")
+    rules.add_argument("--export", choices=("semgrep", "dependency-review"),
+                       help="write the rules for another tool: semgrep rules (source signatures) or a purl deny "
+                            "list for GitHub's dependency-review-action")
     _add_signature_options(rules)
+    rules.set_defaults(handler=_cmd_rules)
 
+
+def _add_inventory_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     inventory = sub.add_parser("inventory", help="write an SBOM of the TikTok/affiliate components found",
                                description="Scan PATHs and write the TikTok and affiliate components as an SBOM.")
     inventory.add_argument("paths", nargs="*", default=["."], metavar="PATH")
@@ -77,7 +113,39 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("--output", "-o", metavar="FILE")
     inventory.add_argument("--exclude", action="append", default=[], metavar="GLOB")
     _add_signature_options(inventory)
+    inventory.set_defaults(handler=_cmd_inventory)
 
+
+def _add_baseline_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    baseline = sub.add_parser("baseline", help="record known findings",
+                              description="Record today's findings so that later scans (--baseline) show new ones.")
+    actions = baseline.add_subparsers(dest="baseline_command", metavar="ACTION", parser_class=_Parser)
+    create = actions.add_parser("create", help="scan and write a baseline file",
+                                description="Scan PATHs and write every unsuppressed finding to a baseline file, "
+                                            "keyed on rule, path and a content fingerprint (no line numbers), "
+                                            "sorted so that it merges cleanly.")
+    _add_selection_options(create)
+    create.add_argument("--output", "-o", metavar="FILE", help="baseline file to write (default: stdout)")
+    create.set_defaults(handler=_cmd_baseline_create)
+    baseline.set_defaults(handler=lambda args: _usage(baseline))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tiktok-scan",
+        description="Find where software uses TikTok's code, SDKs or services: source, dependencies, binaries.",
+    )
+    parser.add_argument("--version", action="version", version=f"tiktok-scan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add_scan_parser(sub)
+    _add_rules_parser(sub)
+    _add_baseline_parser(sub)
+    _add_inventory_parser(sub)
     from scanner.audit.cli import register as register_audit
 
     register_audit(sub)
@@ -103,6 +171,7 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
 
 def _write(text: str, output: str | None) -> None:
     if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
@@ -118,6 +187,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         from scanner.deny_list import dependency_review_deny_list
 
         _write(dependency_review_deny_list(ruleset), args.output)
+        return EXIT_CLEAN
+    if args.export == "semgrep":
+        from scanner.interop.semgrep import export_semgrep
+
+        _write(export_semgrep(ruleset), args.output)
         return EXIT_CLEAN
     render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[args.format]
     _write(render(ruleset.packs), args.output)
@@ -149,35 +223,132 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _cmd_scan(args: argparse.Namespace) -> int:
-    from scanner.config import ScanConfig
-    from scanner.engine import run_scan
-    from scanner.limits import Limits
+@dataclass
+class _Setup:
+    """The scan to run, with command line and configuration file merged (the command line wins)."""
 
-    for path in args.paths:
+    config: ScanConfig
+    file_config: FileConfig
+    mode: str  # walk | files | pre-commit | staged | since
+
+
+def _pick(cli: T | None, configured: T | None, default: T) -> T:
+    if cli is not None:
+        return cli
+    return configured if configured is not None else default
+
+
+def _file_config(args: argparse.Namespace) -> FileConfig:
+    from scanner.configfile import FileConfig, find_config, load_config
+
+    if args.no_config:
+        return FileConfig()
+    path = Path(args.config) if args.config else find_config(Path.cwd())
+    return load_config(path) if path is not None else FileConfig()
+
+
+def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str | None, str]:
+    """(roots, explicit files relative to the srcroot or None, srcroot, mode)."""
+    from scanner.config import find_srcroot
+
+    if getattr(args, "pre_commit", False):
+        # pre-commit runs hooks at the repository root with repository-relative file names.
+        srcroot = str(Path(args.srcroot or find_srcroot(".")).resolve())
+        files = []
+        for name in args.paths:
+            rel = os.path.relpath(Path(name).absolute(), srcroot)
+            if rel.startswith(".."):
+                raise UsageError(f"{name}: outside the repository {srcroot}")
+            files.append(Path(rel).as_posix())
+        return [srcroot], files, srcroot, "pre-commit"
+    paths = list(args.paths) or ["."]
+    if getattr(args, "staged", False) or getattr(args, "since", None):
+        from scanner import gitdiff
+
+        root = gitdiff.repo_root(Path.cwd())
+        if args.staged:
+            changed = gitdiff.staged_files(root)
+            partly = sorted(set(changed) & set(gitdiff.unstaged_files(root)))
+            if partly:
+                sys.stderr.write(f"tiktok-scan: note: {len(partly)} staged file(s) also have unstaged changes; "
+                                 f"their working-tree copies are scanned: {', '.join(partly[:5])}"
+                                 f"{' ...' if len(partly) > 5 else ''}\n")
+        else:
+            changed = gitdiff.changed_since(root, args.since)
+        files = gitdiff.under(changed, root, paths)
+        return [str(root)], files, args.srcroot or str(root), "staged" if args.staged else "since"
+    for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    limits = Limits() if args.max_file_size is None else Limits(max_file_size=args.max_file_size)
+    return paths, None, args.srcroot, "walk"
+
+
+def _setup(args: argparse.Namespace) -> _Setup:
+    from scanner.config import ScanConfig
+    from scanner.limits import Limits
+
+    fc = _file_config(args)
+    roots, files, srcroot, mode = _targets(args)
+    limits = fc.apply_limits(Limits())
+    if args.max_file_size is not None:
+        from dataclasses import replace
+
+        limits = replace(limits, max_file_size=args.max_file_size)
+    fail_on = _pick(getattr(args, "fail_on", None), fc.fail_on, "error")
     config = ScanConfig(
-        roots=list(args.paths),
-        enable_packs=args.packs,
-        disable_packs=args.no_packs,
-        signature_dirs=list(args.signatures),
-        excludes=args.exclude,
-        respect_gitignore=args.respect_gitignore,
+        roots=roots,
+        enable_packs=[*fc.packs, *args.packs],
+        disable_packs=[*fc.disable_packs, *args.no_packs],
+        signature_dirs=[*fc.signatures, *args.signatures],
+        excludes=[*fc.exclude, *args.exclude],
+        respect_gitignore=_pick(args.respect_gitignore, fc.respect_gitignore, False),
         limits=limits,
-        jobs=args.jobs,
-        fail_on=Level(args.fail_on),
-        srcroot=args.srcroot,
+        jobs=_pick(args.jobs, fc.jobs, 0),
+        fail_on=Level(fail_on),
+        files=files,
+        srcroot=srcroot,
+        inline_suppressions=_pick(args.inline_suppressions, fc.inline_suppressions, True),
     )
-    progress = _Progress() if (sys.stderr.isatty() and not args.no_progress) else None
+    return _Setup(config=config, file_config=fc, mode=mode)
+
+
+def _run(args: argparse.Namespace, setup: _Setup) -> ScanResult:
+    from scanner.engine import run_scan
+
+    quiet = args.no_progress or setup.mode == "pre-commit" or not sys.stderr.isatty()
+    progress = None if quiet else _Progress()
     try:
-        result = run_scan(config, progress=progress)
+        result = run_scan(setup.config, progress=progress)
     finally:
         if progress:
             progress.close()
-    _write(_render(args, result), args.output)
-    return exit_code(result, config.fail_on)
+    if getattr(args, "engine", "builtin") == "semgrep":
+        _merge_semgrep(args, setup, result)
+    if setup.file_config.allow:
+        from scanner.suppress import apply_allowlist
+
+        apply_allowlist(result, setup.file_config.allow)
+    return result
+
+
+def _merge_semgrep(args: argparse.Namespace, setup: _Setup, result: ScanResult) -> None:
+    """Add semgrep's findings (same rules, exported) to the built-in ones; built-in findings win."""
+    from dataclasses import replace
+
+    from scanner.interop.semgrep import merge_findings, run_semgrep
+    from scanner.rules import default_signature_dir, load_packs
+
+    config = setup.config
+    ruleset = load_packs([default_signature_dir(), *config.signature_dirs], enable=config.enable_packs,
+                         disable=config.disable_packs)
+    srcroot = Path(str(result.extra.get("srcroot") or "."))
+    extra = []
+    for root in config.roots:
+        prefix = os.path.relpath(Path(root).resolve(), srcroot.resolve()) if Path(root).is_dir() else "."
+        for finding in run_semgrep([root], ruleset, jobs=config.jobs or 1):
+            path = finding.location.path if prefix == "." else f"{Path(prefix).as_posix()}/{finding.location.path}"
+            extra.append(replace(finding, location=replace(finding.location, path=path)))
+    result.findings = sorted(merge_findings(result.findings, extra), key=lambda f: f.sort_key)
 
 
 def _cmd_inventory(args: argparse.Namespace) -> int:
@@ -194,11 +365,62 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    setup = _setup(args)
+    fc = setup.file_config
+    baseline_path = Path(args.baseline) if args.baseline else fc.baseline
+    baseline = None
+    if baseline_path is not None:
+        from scanner.baseline import load
+
+        baseline = load(baseline_path)  # read before scanning: a bad file fails fast
+    result = _run(args, setup)
+    if baseline is not None:
+        from scanner.baseline import apply_baseline
+
+        apply_baseline(result, baseline)
+    args.format = _pick(args.format, fc.format, "text")
+    args.min_level = _pick(args.min_level, fc.min_level, "note")
+    args.category = _pick(args.category, fc.category, "tiktok-scan")
+    args.include_suppressed = _pick(args.include_suppressed, fc.include_suppressed, False)
+    _write(_render(args, result), args.output)
+    code = exit_code(result, setup.config.fail_on)
+    if setup.mode == "pre-commit" and code == EXIT_FINDINGS:
+        sys.stdout.write(_blocked_message(result, setup.config.fail_on))
+    return code
+
+
+def _blocked_message(result: ScanResult, fail_on: Level) -> str:
+    failing = [f for f in result.findings if f.suppressed is None and f.level.at_least(fail_on)]
+    files = sorted({f.location.path for f in failing})
+    shown = ", ".join(files[:10]) + (f" and {len(files) - 10} more" if len(files) > 10 else "")
+    return (f"\ntiktok-scan: commit blocked: {len(failing)} finding(s) at level {fail_on.value} or above "
+            f"in {shown}.\n"
+            f"Remove the TikTok code, SDK or service use. If it is allowed, say so on the line with a comment\n"
+            f"`tiktok-scan: ignore[RULE-ID] reason`, or with an allow entry in the configuration.\n")
+
+
+def _cmd_baseline_create(args: argparse.Namespace) -> int:
+    from scanner.baseline import dumps, entries_for
+
+    setup = _setup(args)
+    result = _run(args, setup)
+    entries = entries_for(result.findings)
+    _write(dumps(entries), args.output)
+    if args.output:
+        sys.stderr.write(f"tiktok-scan: wrote {len(entries)} finding(s) to the baseline {args.output}\n")
+    return EXIT_CLEAN
+
+
 def _render(args: argparse.Namespace, result: ScanResult) -> str:
     if args.format == "sarif":
         from scanner.report.sarif import SarifReporter
 
-        return SarifReporter(category=args.category).render(result)
+        reporter = SarifReporter(category=args.category, include_suppressed=args.include_suppressed)
+        text = reporter.render(result)
+        if reporter.cap is not None:
+            sys.stderr.write(f"tiktok-scan: warning: {reporter.cap.message}\n")
+        return text
     if args.format == "json":
         from scanner.report.json_report import JsonReporter
 
@@ -224,16 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     debug = getattr(args, "debug", False)
+    handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        if args.command == "rules":
-            return _cmd_rules(args)
-        if args.command == "inventory":
-            return _cmd_inventory(args)
-        if args.command == "audit":
-            from scanner.audit.cli import run as run_audit
-
-            return run_audit(args)
-        return _cmd_scan(args)
+        return handler(args)
     except SignatureError as exc:
         sys.stderr.write(f"tiktok-scan: invalid signature: {exc}\n")
     except ScannerError as exc:

@@ -24,6 +24,7 @@ class ScanConfig:
     files: list[str] | None = None  # explicit file list (pre-commit, diff scans), relative to roots[0]
     show_progress: bool = False
     srcroot: str | None = None  # paths are reported relative to it; default: the enclosing repository
+    inline_suppressions: bool = True  # honour `tiktok-scan: ignore[...]` comments (off for audits)
 
 
 def find_srcroot(root: str) -> str:

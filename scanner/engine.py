@@ -30,6 +30,7 @@ from scanner.prefilter import Needles, Prefilter
 from scanner.redact import redact, snippet_around
 from scanner.rules import RuleSet, load_packs
 from scanner.rules.loader import default_signature_dir
+from scanner.suppress import InlineSuppressions
 from scanner.walk import FileRef, Walker, WalkOptions
 
 SNIFF_BYTES = 8192
@@ -217,6 +218,8 @@ class Scanner:
         if not pairs:
             return
         hashes: list[str] | None = None
+        inline = InlineSuppressions.for_data(file.data, file.line_text) \
+            if file.is_text and self.config.inline_suppressions else None
         for rule, fact in pairs:
             finding = finding_for(rule, fact)
             loc = fact.location
@@ -233,9 +236,10 @@ class Scanner:
                     line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
             else:
                 line_hash = stable_hash(rule.id, loc.display_path, fact.value)
+            suppressed = inline.lookup(loc.start_line, rule.id) if inline is not None and loc.has_lines else None
             outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash, value=redact(finding.value),
                                              evidence=redact(finding.evidence),
-                                             message=redact(finding.message)))
+                                             message=redact(finding.message), suppressed=suppressed))
 
 
 def _replace(finding: Finding, **changes: object) -> Finding:

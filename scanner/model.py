@@ -130,6 +130,7 @@ class Finding:
     line_hash: str | None = None  # GitHub-compatible primaryLocationLineHash
     package: PackageRef | None = None
     suppressed: str | None = None  # justification when suppressed
+    suppression_kind: str = "inSource"  # SARIF suppression kind: inSource (a comment) or external (config, baseline)
 
     @property
     def sort_key(self) -> tuple[str, tuple[str, ...], int, int, str, str]:

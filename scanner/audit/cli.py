@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--no-pack", dest="no_packs", action="append", default=[], metavar="NAME")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
     p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ Exactly one run; full rule metadata (help.markdown cites the prohibition, `secur
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +23,9 @@ INFORMATION_URI = "https://github.com/tiktok-scan/tiktok-scan"
 SRCROOT = "%SRCROOT%"
 RULES_DOC_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"
 MAX_TAGS = 20  # GitHub's limit per rule
+# GitHub code scanning rejects a run with more results, or an upload bigger than this gzipped.
+MAX_RESULTS = 25_000
+MAX_GZIP_BYTES = 10 * 1024 * 1024
 
 
 def artifact_uri(path: str) -> str:
@@ -124,7 +128,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "properties": props,
     }
     if finding.suppressed is not None:
-        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppressed}]
+        result["suppressions"] = [{"kind": finding.suppression_kind, "justification": finding.suppressed}]
     return result
 
 
@@ -141,15 +145,66 @@ def _notification(note: Notification) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Cap:
+    """Results left out to stay inside GitHub's limits (the least severe go first)."""
+
+    total: int
+    kept: int
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (f"{self.total - self.kept:,} of {self.total:,} results were left out of this SARIF file: "
+                f"{self.reason}. The {self.kept:,} most severe results were kept. Narrow the scan "
+                f"(--exclude, --since, --baseline) or use --format json for the complete list.")
+
+
+def _severity_order(findings: list[Finding], rules: dict[str, Rule]) -> list[int]:
+    """Indexes of `findings`, most severe first (level, then security-severity); stable."""
+    def key(i: int) -> tuple[int, float, int]:
+        rule = rules.get(findings[i].rule_id)
+        return (-findings[i].level.rank, -(rule.security_severity if rule else 0.0), i)
+
+    return sorted(range(len(findings)), key=key)
+
+
 class SarifReporter:
     name = "sarif"
 
-    def __init__(self, category: str = "tiktok-scan", srcroot: str | None = None) -> None:
+    def __init__(self, category: str = "tiktok-scan", srcroot: str | None = None,
+                 include_suppressed: bool = False, max_results: int = MAX_RESULTS,
+                 max_gzip_bytes: int = MAX_GZIP_BYTES) -> None:
         self.category = category
         self.srcroot = srcroot
+        # GitHub ignores SARIF suppressions and would show suppressed results as open alerts.
+        self.include_suppressed = include_suppressed
+        self.max_results = max_results
+        self.max_gzip_bytes = max_gzip_bytes
+        self.cap: Cap | None = None  # set by render() when results had to be left out
+
+    def _selected(self, result: ScanResult, rules: list[Rule], limit: int, reason: str) -> list[Finding]:
+        known = {r.id: r for r in rules}
+        findings = [f for f in result.findings
+                    if f.rule_id in known and (self.include_suppressed or f.suppressed is None)]
+        if len(findings) <= limit:
+            return findings
+        keep = set(_severity_order(findings, known)[:limit])
+        self.cap = Cap(total=len(findings), kept=limit, reason=reason)
+        return [f for i, f in enumerate(findings) if i in keep]
 
     def document(self, result: ScanResult) -> dict[str, Any]:
-        rules: list[Rule] = [r for r in result.rules if isinstance(r, Rule)]
+        return self._document(result, self.max_results,
+                              f"GitHub accepts at most {MAX_RESULTS:,} results per run")
+
+    def _document(self, result: ScanResult, limit: int, reason: str) -> dict[str, Any]:
+        self.cap = None
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        for r in result.rules:
+            if isinstance(r, Rule) and r.id not in seen:  # GitHub rejects duplicate rule ids
+                seen.add(r.id)
+                rules.append(r)
         packs = {r.pack for r in rules}
         prohibitions = result.extra.get("prohibitions", {})
         assert isinstance(prohibitions, dict)
@@ -184,7 +239,7 @@ class SarifReporter:
                     "toolExecutionNotifications": [_notification(n) for n in result.notifications],
                 }
             ],
-            "results": [_result(f, rule_index) for f in result.findings if f.rule_id in rule_index],
+            "results": [_result(f, rule_index) for f in self._selected(result, rules, limit, reason)],
             "properties": {
                 "filesScanned": result.stats.files_analyzed,
                 "bytesScanned": result.stats.bytes_read,
@@ -193,7 +248,33 @@ class SarifReporter:
         if not result.start_time_utc:
             del run["invocations"][0]["startTimeUtc"]
             del run["invocations"][0]["endTimeUtc"]
+        if self.cap is not None:
+            run["invocations"][0]["toolExecutionNotifications"].append({
+                "level": "warning",
+                "message": {"text": self.cap.message},
+                "descriptor": {"id": "result-limit"},
+            })
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
     def render(self, result: ScanResult) -> str:
-        return json.dumps(self.document(result), indent=2, ensure_ascii=False) + "\n"
+        text = self._text(self.document(result))
+        limit = min(self.max_results, len(result.findings))
+        size = _gzip_size(text)
+        while size > self.max_gzip_bytes and limit > 0:
+            # Shrink in proportion to the overshoot (plus a margin), then measure again.
+            limit = min(limit - 1, int(limit * self.max_gzip_bytes / size * 0.95))
+            text = self._text(self._document(
+                result, max(limit, 0), f"GitHub accepts at most {self.max_gzip_bytes / 1_048_576:g} MB "
+                                       f"of gzip-compressed SARIF per upload"))
+            size = _gzip_size(text)
+        return text
+
+    @staticmethod
+    def _text(doc: dict[str, Any]) -> str:
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gzip_size(text: str) -> int:
+    import gzip
+
+    return len(gzip.compress(text.encode("utf-8"), compresslevel=6))

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The scan step of action.yml, kept in a file so that it can be tested outside GitHub.
+# Inputs come from the environment (never interpolated into the script: no injection):
+#   TIKTOK_SCAN (the installed command), INPUT_PATH, INPUT_FAIL_ON, INPUT_SARIF_FILE,
+#   INPUT_CATEGORY, INPUT_SINCE, INPUT_BASELINE, INPUT_ARGS; GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+set -uo pipefail
+
+scan=${TIKTOK_SCAN:-tiktok-scan}
+sarif=${INPUT_SARIF_FILE:-tiktok-scan.sarif}
+read -r -a paths <<< "${INPUT_PATH:-.}"
+read -r -a extra <<< "${INPUT_ARGS:-}"
+cmd=("$scan" scan --format sarif --output "$sarif" --no-progress
+     --fail-on "${INPUT_FAIL_ON:-error}" --category "${INPUT_CATEGORY:-tiktok-scan}")
+if [ -n "${INPUT_SINCE:-}" ]; then
+    cmd+=(--since "$INPUT_SINCE")
+fi
+if [ -n "${INPUT_BASELINE:-}" ]; then
+    cmd+=(--baseline "$INPUT_BASELINE")
+fi
+cmd+=("${extra[@]}" -- "${paths[@]}")
+
+echo "::group::tiktok-scan"
+printf '%q ' "${cmd[@]}"; echo
+"${cmd[@]}"
+code=$?
+echo "::endgroup::"
+
+if [ -f "$sarif" ]; then
+    echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
+    python_bin=$(dirname "$(command -v "$scan")")/python
+    [ -x "$python_bin" ] || python_bin=python3
+    "$python_bin" - "$sarif" >> "${GITHUB_STEP_SUMMARY:-/dev/null}" <<'PY'
+import collections, json, sys
+run = json.load(open(sys.argv[1], encoding="utf-8"))["runs"][0]
+levels = collections.Counter(r.get("level", "warning") for r in run["results"])
+rules = collections.Counter(r["ruleId"] for r in run["results"])
+print("### tiktok-scan")
+print(f"{len(run['results'])} result(s): " + ", ".join(f"{n} {lvl}" for lvl, n in sorted(levels.items())))
+for rule, n in sorted(rules.items()):
+    print(f"- {rule}: {n}")
+for note in run["invocations"][0].get("toolExecutionNotifications", []):
+    if note.get("descriptor", {}).get("id") == "result-limit":
+        print(f"\n> {note['message']['text']}")
+PY
+fi
+echo "exit-code=$code" >> "${GITHUB_OUTPUT:-/dev/null}"
+case $code in
+    0) ;;
+    1) echo "::error title=tiktok-scan::findings at or above '${INPUT_FAIL_ON:-error}' (see the code scanning alerts or the SARIF file $sarif)" ;;
+    *) echo "::error title=tiktok-scan::the scan failed (exit code $code)" ;;
+esac
+exit $code
