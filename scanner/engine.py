@@ -339,6 +339,7 @@ _WORKER: Scanner | None = None
 _HEARTBEAT: Any = None
 _SLOT = 0
 HEARTBEAT_FIELDS = 4
+KILL_GRACE = 5.0  # seconds past the per-file budget before the parent kills a worker
 WORKER_STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to load signatures and analyzers
 
 
@@ -583,7 +584,7 @@ def _kill_deadline(file_timeout: float) -> float | None:
     """Seconds after which the parent kills a worker stuck on one file: SIGALRM gets the first chance."""
     if file_timeout <= 0:
         return None
-    return file_timeout + max(5.0, file_timeout / 2)
+    return file_timeout + max(KILL_GRACE, file_timeout / 2)
 
 
 def _overdue(heartbeat: Any, deadline: float) -> Iterator[tuple[int, int, int]]:
