@@ -48,6 +48,9 @@ class ArchiveBudget:
 
     remaining: int
     members_left: int
+    exhausted: bool = False  # a member-count limit was hit: nothing more is opened, nothing more reported
+    notes: int = 0  # archive problems reported so far for this top-level file
+    notes_dropped: int = 0  # ...and those left out of the report past the cap
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def iter_members(
     kind: str, name: str, data: bytes, limits: Limits, budget: ArchiveBudget
 ) -> Iterator[Member | MemberProblem]:
     """Members of an archive held in memory. Raises ParseError when the container is unreadable."""
+    if budget.exhausted:
+        return
     if kind == "zip":
         yield from _zip_members(data, limits, budget)
     elif kind == "tar":
@@ -89,6 +94,7 @@ def _unsafe_name(member: str) -> bool:
 
 def _charge(budget: ArchiveBudget, size: int, limits: Limits) -> str | None:
     if budget.members_left <= 0:
+        budget.exhausted = True
         return f"more than {limits.max_archive_members} members; the rest are not read"
     if size > limits.max_member_size:
         return f"member of {size} bytes is over the {limits.max_member_size}-byte limit"
@@ -186,6 +192,7 @@ def _tar_members(data: bytes, limits: Limits, budget: ArchiveBudget) -> Iterator
             headers += 1
             inflated += 512 + (info.size if info.isfile() else 0)
             if headers > limits.max_archive_members:
+                budget.exhausted = True
                 yield MemberProblem("", f"more than {limits.max_archive_members} entries; the rest are not read",
                                     True)
                 return

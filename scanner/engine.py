@@ -150,6 +150,10 @@ class Scanner:
         try:
             with time_budget(limits.file_timeout):
                 self._process(path, (), data, 0, budget, outcome)
+                if budget.notes_dropped:
+                    outcome.notifications.append(Notification(
+                        path, SkipReason.LIMIT,
+                        f"{path}: {budget.notes_dropped} more archive problems like the ones above are not listed"))
         except FileTimeout as exc:
             if not exc.reported:
                 outcome.notifications.append(Notification(
@@ -248,7 +252,7 @@ class Scanner:
                       budget: ArchiveBudget, outcome: FileOutcome) -> None:
         shown = "!/".join((path, *members))
         if depth >= self.limits.max_archive_depth:
-            outcome.notifications.append(Notification(
+            _archive_note(budget, outcome, Notification(
                 shown, SkipReason.LIMIT,
                 f"{shown}: archive nested {depth} levels deep, over the limit of "
                 f"{self.limits.max_archive_depth}; not opened"))
@@ -260,7 +264,7 @@ class Scanner:
                     self._process(path, (*members, item.name), item.data, depth + 1, budget, outcome)
                 else:
                     where = f"{shown}!/{item.name}" if item.name else shown
-                    outcome.notifications.append(Notification(
+                    _archive_note(budget, outcome, Notification(
                         where, SkipReason.LIMIT if item.is_limit else SkipReason.PARSE_ERROR,
                         f"{where}: {item.message}"))
         except AnalysisError as exc:
@@ -293,7 +297,7 @@ class Scanner:
             line_hash: str
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
-                if not file.members:
+                if not file.members and len(file.data) <= LINE_HASH_MAX_BYTES:
                     if hashes is None:
                         hashes = line_hashes(file.text)
                     line_hash = hashes[loc.start_line - 1] if loc.start_line <= len(hashes) else \
@@ -305,6 +309,20 @@ class Scanner:
             outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash,
                                              evidence=redact(finding.evidence),
                                              message=redact(finding.message)))
+
+
+# GitHub-style line hashes cost ~1.5 us per character in Python: past this size a finding gets the
+# content-based fingerprint instead (GitHub recomputes line hashes for files it can read anyway).
+LINE_HASH_MAX_BYTES = 4 * 1024 * 1024
+MAX_ARCHIVE_NOTES = 50  # per top-level file: a 42.zip must not turn into a million notifications
+
+
+def _archive_note(budget: ArchiveBudget, outcome: FileOutcome, note: Notification) -> None:
+    if budget.notes < MAX_ARCHIVE_NOTES:
+        budget.notes += 1
+        outcome.notifications.append(note)
+    else:
+        budget.notes_dropped += 1
 
 
 def _longest_line(data: bytes, stop_above: int) -> int:
