@@ -113,3 +113,16 @@ def test_long_line_gets_token_matching_only() -> None:
     # short lines: the parser runs
     scanner.scan_bytes("small.json", b"{}\n" + line[:200] + b"\n" * 2000)
     assert _Parser.ran == ["small.json"]
+
+
+def test_a_skipped_file_is_in_the_text_summary_and_sarif(tmp_path: Path) -> None:
+    from scanner.report.sarif import SarifReporter
+    from scanner.report.text import TextReporter
+
+    (tmp_path / "big.js").write_text("x" * 5000)
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), limits=Limits(max_file_size=4096)))
+    text = TextReporter().render(result)
+    assert "  - warning: big.js: 5000 bytes is over the 4096-byte file size limit; not read" in text.splitlines()
+    (note,) = SarifReporter().document(result)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["descriptor"]["id"] == "too-large"
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "big.js"
