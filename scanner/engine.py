@@ -230,12 +230,14 @@ class Scanner:
 
     def _long_lines(self, shown: str, data: bytes, wanting: list[Analyzer],
                     outcome: FileOutcome) -> list[Analyzer]:
-        """A file with a line over `max_line_length` is left to analyzers that scan tokens, not parse.
+        """Analyzers that declare `handles_long_lines = False` skip files with a line over the limit.
 
-        Parsers (tree-sitter, JSON, XML) on a 50 MB one-line file are where time and memory go;
-        token matching over the bytes stays linear and still finds hosts, URLs and markers.
+        A parser whose cost explodes on a 50 MB one-line file says so with that flag; the file then
+        goes only to the others (token matching stays linear and still finds hosts and URLs).
+        Analyzers that check `file.limits.max_line_length` themselves (the tree-sitter ones fall
+        back to token matching) leave the flag unset.
         """
-        parsers = [a for a in wanting if not getattr(a, "handles_long_lines", False)]
+        parsers = [a for a in wanting if getattr(a, "handles_long_lines", True) is False]
         if not parsers:
             return wanting
         limit = self.limits.max_line_length
@@ -245,8 +247,8 @@ class Scanner:
         outcome.notifications.append(Notification(
             shown, SkipReason.LIMIT,
             f"{shown}: a line of {longest} bytes is over the {limit}-byte line length limit; "
-            f"token matching only ({', '.join(a.name for a in parsers)} not run)", Level.NOTE))
-        return [a for a in wanting if getattr(a, "handles_long_lines", False)]
+            f"{', '.join(a.name for a in parsers)} not run", Level.NOTE))
+        return [a for a in wanting if a not in parsers]
 
     def _open_archive(self, kind: str, path: str, members: tuple[str, ...], data: bytes, depth: int,
                       budget: ArchiveBudget, outcome: FileOutcome) -> None:

@@ -48,10 +48,12 @@ CANDIDATE_NAMES = (
     "main.py", "app.js", "app.mjs", "app.ts", "App.tsx", "App.jsx", "Main.java", "Main.kt", "App.swift",
     "App.m", "App.h", "main.go", "main.dart", "app.rb", "Program.cs", "index.php", "index.html", "App.vue",
     "config.yaml", "config.json", "strings.xml", "README.md", ".env",
-    "classes.dex", "libapp.so", "App", "libSDK.dylib", "Main.class", "app.wasm", "resources.arsc",
+    "classes.dex", "libapp.so", "App", "libSDK.dylib", "Main.class", "app.wasm", "resources.arsc", "libSDK.a",
+    "app.apk", "sdk.aar", "lib.jar", "App.ipa", "bom.cdx.json", "sbom.spdx.json",
 )
 SAMPLE_SUFFIXES = re.compile(r"\.(json|lock|ya?ml|toml|xml|plist|gradle|kts|py|js|ts|tsx|jsx|java|kt|swift|m|go|"
-                             r"dart|rb|cs|php|html|vue|md|txt|mod|sum|resolved|pbxproj|dex|so|class)$")
+                             r"dart|rb|cs|php|html|vue|md|txt|mod|sum|resolved|pbxproj|dex|so|class|a|o|dylib|"
+                             r"wasm|arsc|bin|elf|macho|jar|aar|apk|ipa|zip)$")
 NEEDLES = (b"tiktok", b"open.tiktokapis.com", b"business-api.tiktok.com", b"com.tiktok.open.sdk",
            b"tiktok-business-sdk", b"TikTokOpenSDK", b"Lcom/tiktok/open/sdk/", b"@tiktok/", b"bytedance",
            b"analytics.tiktok.com/i18n/pixel/events.js", b"snssdk1233://", b"pangle")

@@ -65,8 +65,6 @@ class EndpointsAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 0
     needs_candidates: ClassVar[bool] = True
-    # token matching is linear in the bytes: it still runs on files with lines over max_line_length
-    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         return is_text
