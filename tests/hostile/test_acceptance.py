@@ -98,6 +98,7 @@ def _scan(tree: Path, jobs: int) -> Run:
     measured = json.loads(done.stdout)
     sarif = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     lines = audit.read_text().splitlines() if audit.exists() else []
+    shutil.rmtree(out_dir)
     return Run(measured["rc"], measured["wall"], measured["maxrss_kib"] * 1024, measured["stderr"], sarif,
                [json.loads(line) for line in lines])
 
