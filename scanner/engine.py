@@ -12,10 +12,11 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from scanner import __version__
 from scanner.analyzers.interface import Analyzer, FileInput, decode_text
@@ -56,8 +57,16 @@ class FileOutcome:
     candidate: bool = False
 
 
-class FileTimeout(Exception):
-    """Raised inside an analyzer when the per-file time budget runs out."""
+class FileTimeout(BaseException):
+    """Raised inside an analyzer when the per-file time budget runs out.
+
+    A BaseException, so an analyzer's own `except Exception` cannot swallow the stop.
+    `reported`: the engine already wrote the notification (it knows which analyzer was stopped).
+    """
+
+    def __init__(self, reported: bool = False) -> None:
+        super().__init__()
+        self.reported = reported
 
 
 @contextmanager
@@ -83,7 +92,8 @@ def time_budget(seconds: float) -> Iterator[None]:
 class Scanner:
     """Compiled signatures + analyzers; scans files. Cheap to build in each worker process."""
 
-    def __init__(self, config: ScanConfig, ruleset: RuleSet | None = None) -> None:
+    def __init__(self, config: ScanConfig, ruleset: RuleSet | None = None,
+                 analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
         self.config = config
         if ruleset is None:
             dirs = [default_signature_dir(), *config.signature_dirs]
@@ -92,7 +102,10 @@ class Scanner:
         self.index = MatchIndex.compile(ruleset)
         self.needles = Needles.from_rules(ruleset)
         self.prefilter = Prefilter(self.needles, engine=config.prefilter_engine)
-        self.analyzers: tuple[Analyzer, ...] = build_analyzers()
+        # analyzer_classes: what the parent process resolved from the registry, so worker processes
+        # run the same analyzers (and a test's registry override reaches them)
+        self.analyzers: tuple[Analyzer, ...] = (
+            build_analyzers() if analyzer_classes is None else tuple(cls() for cls in analyzer_classes))
         self.limits = config.limits
 
     # -- one file -------------------------------------------------------------------------------
@@ -118,23 +131,46 @@ class Scanner:
                 f"{ref.path}: grew past the {limits.max_file_size}-byte file size limit while read; not read"))
             return outcome
         outcome.bytes_read = len(data)
-        budget = ArchiveBudget(remaining=limits.max_archive_total, members_left=limits.max_archive_members)
-        try:
-            with time_budget(limits.file_timeout):
-                self._process(ref.path, (), data, 0, budget, outcome)
-        except FileTimeout:
-            outcome.notifications.append(Notification(
-                ref.path, SkipReason.TIMEOUT,
-                f"{ref.path}: analysis stopped after the {limits.file_timeout:g}-second per-file budget; "
-                f"findings made before the stop are kept"))
+        self._guarded(ref.path, data, outcome)
         return outcome
 
     def scan_bytes(self, path: str, data: bytes) -> FileOutcome:
         """Scan content that is not on disk (tests, stdin, fuzzing); same pipeline as scan_file."""
         outcome = FileOutcome(bytes_read=len(data))
-        budget = ArchiveBudget(remaining=self.limits.max_archive_total, members_left=self.limits.max_archive_members)
-        self._process(path, (), data, 0, budget, outcome)
+        self._guarded(path, data, outcome)
         return outcome
+
+    def _guarded(self, path: str, data: bytes, outcome: FileOutcome) -> None:
+        """The per-file error boundary: nothing a file does escapes as an exception.
+
+        Findings already made for the file (earlier archive members, earlier analyzers) stay in
+        `outcome`; the stop itself becomes a notification.
+        """
+        limits = self.limits
+        budget = ArchiveBudget(remaining=limits.max_archive_total, members_left=limits.max_archive_members)
+        try:
+            with time_budget(limits.file_timeout):
+                self._process(path, (), data, 0, budget, outcome)
+                if budget.notes_dropped:
+                    outcome.notifications.append(Notification(
+                        path, SkipReason.LIMIT,
+                        f"{path}: {budget.notes_dropped} more archive problems like the ones above are not listed"))
+        except FileTimeout as exc:
+            if not exc.reported:
+                outcome.notifications.append(Notification(
+                    path, SkipReason.TIMEOUT,
+                    f"{path}: analysis stopped after the {limits.file_timeout:g}-second per-file budget; "
+                    f"findings made before the stop are kept"))
+        except MemoryError:
+            outcome.notifications.append(Notification(
+                path, SkipReason.LIMIT, f"{path}: ran out of memory while analyzing; file skipped", Level.ERROR))
+        except RecursionError:
+            outcome.notifications.append(Notification(
+                path, SkipReason.LIMIT, f"{path}: nesting too deep to analyze; file skipped"))
+        except Exception as exc:  # a core bug met a hostile file: lose the file, never the scan
+            outcome.notifications.append(Notification(
+                path, SkipReason.ANALYZER_ERROR,
+                f"{path}: internal error while analyzing: {type(exc).__name__}: {exc}", Level.ERROR))
 
     def _process(self, path: str, members: tuple[str, ...], data: bytes, depth: int,
                  budget: ArchiveBudget, outcome: FileOutcome) -> None:
@@ -149,6 +185,8 @@ class Scanner:
         wanting = [a for a in self.analyzers if a.wants(inner, text)]
         if not wanting:
             return
+        if text and len(data) > self.limits.max_line_length:
+            wanting = self._long_lines(shown, data, wanting, outcome)
         hits: list[tuple[int, int]] = []
         if any(a.needs_candidates for a in wanting):
             hits = self.prefilter.hits(data)
@@ -157,13 +195,21 @@ class Scanner:
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
                          needles=self.needles, limits=self.limits)
         facts: list[tuple[int, Fact]] = []
+        stopped: FileTimeout | None = None
         for analyzer in wanting:
             if analyzer.needs_candidates and not hits:
                 continue
             try:
-                facts.extend((analyzer.priority, f) for f in analyzer.analyze(file))
+                for fact in analyzer.analyze(file):
+                    facts.append((analyzer.priority, fact))
             except FileTimeout:
-                raise
+                # keep what this and earlier analyzers found; the rest of the file is not analyzed
+                outcome.notifications.append(Notification(
+                    shown, SkipReason.TIMEOUT,
+                    f"{shown}: {analyzer.name} stopped after the {self.limits.file_timeout:g}-second per-file "
+                    f"budget; findings made before the stop are kept", Level.WARNING, analyzer.name))
+                stopped = FileTimeout(reported=True)
+                break
             except LimitExceeded as exc:
                 outcome.notifications.append(Notification(shown, SkipReason.LIMIT, f"{shown}: {exc}",
                                                           Level.WARNING, analyzer.name))
@@ -180,12 +226,36 @@ class Scanner:
         outcome.notifications.extend(file.notifications)
         if facts:
             self._findings(file, facts, outcome)
+        if stopped is not None:
+            raise stopped
+
+    def _long_lines(self, shown: str, data: bytes, wanting: list[Analyzer],
+                    outcome: FileOutcome) -> list[Analyzer]:
+        """Analyzers that declare `handles_long_lines = False` skip files with a line over the limit.
+
+        A parser whose cost explodes on a 50 MB one-line file says so with that flag; the file then
+        goes only to the others (token matching stays linear and still finds hosts and URLs).
+        Analyzers that check `file.limits.max_line_length` themselves (the tree-sitter ones fall
+        back to token matching) leave the flag unset.
+        """
+        parsers = [a for a in wanting if getattr(a, "handles_long_lines", True) is False]
+        if not parsers:
+            return wanting
+        limit = self.limits.max_line_length
+        longest = _longest_line(data, limit)
+        if longest <= limit:
+            return wanting
+        outcome.notifications.append(Notification(
+            shown, SkipReason.LIMIT,
+            f"{shown}: a line of {longest} bytes is over the {limit}-byte line length limit; "
+            f"{', '.join(a.name for a in parsers)} not run", Level.NOTE))
+        return [a for a in wanting if a not in parsers]
 
     def _open_archive(self, kind: str, path: str, members: tuple[str, ...], data: bytes, depth: int,
                       budget: ArchiveBudget, outcome: FileOutcome) -> None:
         shown = "!/".join((path, *members))
         if depth >= self.limits.max_archive_depth:
-            outcome.notifications.append(Notification(
+            _archive_note(budget, outcome, Notification(
                 shown, SkipReason.LIMIT,
                 f"{shown}: archive nested {depth} levels deep, over the limit of "
                 f"{self.limits.max_archive_depth}; not opened"))
@@ -197,13 +267,18 @@ class Scanner:
                     self._process(path, (*members, item.name), item.data, depth + 1, budget, outcome)
                 else:
                     where = f"{shown}!/{item.name}" if item.name else shown
-                    outcome.notifications.append(Notification(
+                    _archive_note(budget, outcome, Notification(
                         where, SkipReason.LIMIT if item.is_limit else SkipReason.PARSE_ERROR,
                         f"{where}: {item.message}"))
         except AnalysisError as exc:
             reason = SkipReason.LIMIT if isinstance(exc, LimitExceeded) else SkipReason.PARSE_ERROR
             level = Level.WARNING if kind != "gzip" or isinstance(exc, LimitExceeded) else Level.NOTE
             outcome.notifications.append(Notification(shown, reason, f"{shown}: {exc}", level))
+        except (FileTimeout, MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # the archive reader met something the checks did not foresee
+            outcome.notifications.append(Notification(
+                shown, SkipReason.PARSE_ERROR, f"{shown}: archive could not be read: {type(exc).__name__}: {exc}"))
 
     def _findings(self, file: FileInput, facts: list[tuple[int, Fact]], outcome: FileOutcome) -> None:
         # Two analyzers may report the same span (generic text vs a language parser): keep the
@@ -227,7 +302,7 @@ class Scanner:
             line_hash: str
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
-                if not file.members:
+                if not file.members and len(file.data) <= LINE_HASH_MAX_BYTES:
                     if hashes is None:
                         hashes = line_hashes(file.text)
                     line_hash = hashes[loc.start_line - 1] if loc.start_line <= len(hashes) else \
@@ -242,6 +317,37 @@ class Scanner:
                                              message=redact(finding.message), suppressed=suppressed))
 
 
+# GitHub-style line hashes cost ~1.5 us per character in Python: past this size a finding gets the
+# content-based fingerprint instead (GitHub recomputes line hashes for files it can read anyway).
+LINE_HASH_MAX_BYTES = 4 * 1024 * 1024
+MAX_ARCHIVE_NOTES = 50  # per top-level file: a 42.zip must not turn into a million notifications
+
+
+def _archive_note(budget: ArchiveBudget, outcome: FileOutcome, note: Notification) -> None:
+    if budget.notes < MAX_ARCHIVE_NOTES:
+        budget.notes += 1
+        outcome.notifications.append(note)
+    else:
+        budget.notes_dropped += 1
+
+
+def _longest_line(data: bytes, stop_above: int) -> int:
+    """Length of the longest line, or of the first line found longer than `stop_above`."""
+    longest = 0
+    start = 0
+    find = data.find
+    while True:
+        end = find(b"\n", start)
+        length = (len(data) if end == -1 else end) - start
+        if length > longest:
+            longest = length
+            if longest > stop_above:
+                return longest
+        if end == -1:
+            return longest
+        start = end + 1
+
+
 def _replace(finding: Finding, **changes: object) -> Finding:
     from dataclasses import replace
 
@@ -251,16 +357,47 @@ def _replace(finding: Finding, **changes: object) -> Finding:
 # -- the whole scan -----------------------------------------------------------------------------
 
 _WORKER: Scanner | None = None
+# Shared with the parent: per worker slot [started (monotonic, 0 = idle), pid, batch id, index in batch].
+# The parent's watchdog reads it to kill a worker stuck past the budget in native code, where
+# SIGALRM cannot interrupt, and to know which files were in progress when a worker crashed.
+_HEARTBEAT: Any = None
+_SLOT = 0
+HEARTBEAT_FIELDS = 4
+KILL_GRACE = 5.0  # seconds past the per-file budget before the parent kills a worker
+WORKER_STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to load signatures and analyzers
 
 
-def _worker_init(config: ScanConfig, ruleset: RuleSet) -> None:
-    global _WORKER
-    _WORKER = Scanner(config, ruleset)
+def _worker_init(config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None = None,
+                 heartbeat: Any = None, slots: Any = None) -> None:
+    global _WORKER, _HEARTBEAT, _SLOT
+    _WORKER = Scanner(config, ruleset, analyzer_classes)
+    if heartbeat is not None and slots is not None:
+        with slots.get_lock():
+            _SLOT = slots.value % (len(heartbeat) // HEARTBEAT_FIELDS)
+            slots.value += 1
+        _HEARTBEAT = heartbeat
 
 
-def _worker_batch(refs: list[FileRef]) -> list[FileOutcome]:
+def _beat(batch_id: int, index: int) -> None:
+    """Tell the parent which file this worker is on and since when; index -1: idle."""
+    if _HEARTBEAT is None:
+        return
+    base = _SLOT * HEARTBEAT_FIELDS
+    _HEARTBEAT[base] = 0.0  # the parent ignores a slot while it is being written
+    _HEARTBEAT[base + 1] = float(os.getpid())
+    _HEARTBEAT[base + 2] = float(batch_id)
+    _HEARTBEAT[base + 3] = float(index)
+    _HEARTBEAT[base] = time.monotonic() if index >= 0 else 0.0
+
+
+def _worker_batch(refs: list[FileRef], batch_id: int = -1) -> list[FileOutcome]:
     assert _WORKER is not None
-    return [_WORKER.scan_file(ref) for ref in refs]
+    out = []
+    for index, ref in enumerate(refs):
+        _beat(batch_id, index)
+        out.append(_WORKER.scan_file(ref))
+    _beat(batch_id, -1)
+    return out
 
 
 def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
@@ -341,7 +478,7 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
             if progress:
                 progress(n, total)
     else:
-        _parallel(config, scanner.ruleset, refs, jobs, absorb, progress)
+        _parallel(config, scanner.ruleset, refs, jobs, absorb, progress, tuple(type(a) for a in scanner.analyzers))
     if walker is not None:
         notifications.extend(walker.notifications)
 
@@ -370,52 +507,215 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
 
 
 def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], jobs: int,
-              absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None) -> None:
+              absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
+              analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+    """Batches in a process pool; a worker that crashes or hangs costs one file, not the scan.
+
+    A file past its budget in Python code is stopped by SIGALRM inside the worker. A worker stuck
+    in native code (or killed by a segfault, `os._exit`, the OOM killer) breaks the pool: the file
+    it held is found through the heartbeat and retried alone in an isolated worker (hung files are
+    reported, not retried), the pool is restarted for everything else, and results already
+    returned are kept.
+    """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     done = 0
-    batches = list(_batches(refs))
-    pending_batches = list(batches)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, ruleset)) as pool:
-        futures = {pool.submit(_worker_batch, batch): batch for batch in batches}
-        try:
-            for future in as_completed(futures):
-                for outcome in future.result():
-                    absorb(outcome)
-                pending_batches.remove(futures[future])
-                done += len(futures[future])
-                if progress:
-                    progress(done, len(refs))
-        except BrokenProcessPool:
-            pass
-    if pending_batches:
-        # A worker died (a crash in native code, the OOM killer): redo what it held one file at a
-        # time in a fresh single-worker pool so only the guilty file is lost, and say which.
-        _isolate(config, ruleset, [r for b in pending_batches for r in b], absorb)
+
+    def batch_done(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, len(refs))
+
+    pending = list(_batches(refs))
+    isolate: list[FileRef] = []
+    for _round in range(8):  # each round ends with every batch done or at least one file taken out
+        if not pending:
+            break
+        pending, suspects, hung = _pool_round(ctx, config, ruleset, analyzer_classes, pending, jobs, absorb,
+                                              batch_done)
+        for ref in hung:
+            absorb(FileOutcome(notifications=[_hung_note(ref, config.limits.file_timeout)]))
+            batch_done(1)
+        if pending and not suspects and not hung:
+            break  # the pool broke without saying where (a worker died while starting): go one by one
+        taken = set(suspects) | set(hung)
+        isolate.extend(suspects)
+        pending = [kept for kept in ([r for r in b if r not in taken] for b in pending) if kept]
+    isolate.extend(r for b in pending for r in b)
+    if isolate:
+        _isolate(config, ruleset, isolate, absorb, analyzer_classes, batch_done)
 
 
-def _isolate(config: ScanConfig, ruleset: RuleSet, refs: list[FileRef],
-             absorb: Callable[[FileOutcome], None]) -> None:
+def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None,
+                batches: list[list[FileRef]], jobs: int, absorb: Callable[[FileOutcome], None],
+                batch_done: Callable[[int], None]) -> tuple[list[list[FileRef]], list[FileRef], list[FileRef]]:
+    """One pool over `batches`. Returns (unfinished batches, crash suspects, files killed for hanging)."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    for ref in refs:
-        with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(config, ruleset)) as pool:
+    workers = max(1, min(jobs, len(batches)))
+    heartbeat = ctx.Array("d", workers * HEARTBEAT_FIELDS, lock=False)
+    slots = ctx.Value("i", 0)
+    deadline = _kill_deadline(config.limits.file_timeout)
+    unfinished = dict(enumerate(batches))
+    hung: list[FileRef] = []
+    killed: set[int] = set()
+    broken = False
+
+    def take(future: Future[list[FileOutcome]], batch_id: int) -> bool:
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool:
+            return False
+        for outcome in outcomes:
+            absorb(outcome)
+        batch_done(len(unfinished.pop(batch_id)))
+        return True
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(config, ruleset, analyzer_classes, heartbeat, slots)) as pool:
+        futures = {pool.submit(_worker_batch, batch, batch_id): batch_id for batch_id, batch in unfinished.items()}
+        waiting: set[Future[list[FileOutcome]]] = set(futures)
+        while waiting and not broken:
+            finished, waiting = wait(waiting, timeout=1.0 if deadline else None, return_when=FIRST_COMPLETED)
+            for future in finished:
+                broken = not take(future, futures[future]) or broken
+            if deadline is None or broken:
+                continue
+            children = {p.pid for p in multiprocessing.active_children()}
+            for pid, batch_id, index in _overdue(heartbeat, deadline):
+                if pid in children and pid not in killed and batch_id in unfinished:
+                    killed.add(pid)
+                    hung.append(batches[batch_id][index])
+                    os.kill(pid, signal.SIGKILL)
+        # a batch may have finished between the break and the shutdown: keep its results
+        for future, batch_id in futures.items():
+            if batch_id in unfinished and future.done() and not future.cancelled() and future.exception() is None:
+                take(future, batch_id)
+    suspects: list[FileRef] = []
+    if broken:
+        for pid, batch_id, index in _overdue(heartbeat, -1.0):
+            ref = batches[batch_id][index] if batch_id in unfinished else None
+            if ref is not None and ref not in hung and pid not in killed:
+                suspects.append(ref)
+    return list(unfinished.values()), suspects, hung
+
+
+def _kill_deadline(file_timeout: float) -> float | None:
+    """Seconds after which the parent kills a worker stuck on one file: SIGALRM gets the first chance."""
+    if file_timeout <= 0:
+        return None
+    return file_timeout + max(KILL_GRACE, file_timeout / 2)
+
+
+def _overdue(heartbeat: Any, deadline: float) -> Iterator[tuple[int, int, int]]:
+    """(pid, batch id, index) of every worker busy on one file for more than `deadline` seconds."""
+    now = time.monotonic()
+    for base in range(0, len(heartbeat), HEARTBEAT_FIELDS):
+        started = heartbeat[base]
+        if started > 0 and now - started > deadline:
+            index = int(heartbeat[base + 3])
+            if index >= 0:
+                yield int(heartbeat[base + 1]), int(heartbeat[base + 2]), index
+
+
+def _hung_note(ref: FileRef, file_timeout: float) -> Notification:
+    return Notification(
+        ref.path, SkipReason.TIMEOUT,
+        f"{ref.path}: analysis did not stop within the {file_timeout:g}-second per-file budget (stuck in "
+        f"native code?); its worker was killed and the file skipped", Level.ERROR)
+
+
+def _isolated_main(conn: Any, config: ScanConfig, ruleset: RuleSet,
+                   analyzer_classes: Sequence[type[Analyzer]] | None) -> None:
+    scanner = Scanner(config, ruleset, analyzer_classes)
+    conn.send(None)  # ready
+    while True:
+        try:
+            ref = conn.recv()
+        except EOFError:
+            return
+        if ref is None:
+            return
+        conn.send(scanner.scan_file(ref))
+
+
+class _IsolatedWorker:
+    """One worker process, one file at a time; killed and replaced when a file crashes or hangs it."""
+
+    def __init__(self, config: ScanConfig, ruleset: RuleSet,
+                 analyzer_classes: Sequence[type[Analyzer]] | None) -> None:
+        import multiprocessing
+
+        self.ctx: Any = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        self.args = (config, ruleset, analyzer_classes)
+        self.deadline = _kill_deadline(config.limits.file_timeout)
+        self.file_timeout = config.limits.file_timeout
+        self.proc: Any = None
+        self.conn: Any = None
+
+    def _start(self) -> None:
+        parent, child = self.ctx.Pipe()
+        self.proc = self.ctx.Process(target=_isolated_main, args=(child, *self.args), daemon=True)
+        self.proc.start()
+        child.close()
+        self.conn = parent
+        if not parent.poll(WORKER_STARTUP_TIMEOUT):
+            raise EOFError("worker did not start")
+        parent.recv()
+
+    def scan(self, ref: FileRef) -> FileOutcome:
+        try:
+            if self.proc is None:
+                self._start()
+            self.conn.send(ref)
+            if self.conn.poll(self.deadline):
+                return self.conn.recv()
+            self.stop(kill=True)
+            return FileOutcome(notifications=[_hung_note(ref, self.file_timeout)])
+        except (EOFError, OSError):
+            code = self.stop(kill=True)
+        how = f"exit code {code}"
+        if code is not None and code < 0:
             try:
-                for outcome in pool.submit(_worker_batch, [ref]).result(timeout=config.limits.file_timeout * 2 + 30):
-                    absorb(outcome)
-            except (BrokenProcessPool, TimeoutError) as exc:
-                absorb(FileOutcome(notifications=[Notification(
-                    ref.path, SkipReason.ANALYZER_ERROR,
-                    f"{ref.path}: the worker analyzing this file died ({type(exc).__name__}); file skipped",
-                    Level.ERROR)]))
+                how = f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"signal {-code}"
+        return FileOutcome(notifications=[Notification(
+            ref.path, SkipReason.ANALYZER_ERROR,
+            f"{ref.path}: the worker analyzing this file died ({how}); file skipped", Level.ERROR)])
+
+    def stop(self, kill: bool = False) -> int | None:
+        proc, conn = self.proc, self.conn
+        self.proc = self.conn = None
+        if proc is None:
+            return None
+        if not kill:
+            with suppress(OSError):
+                conn.send(None)
+            proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        conn.close()
+        return proc.exitcode
+
+
+def _isolate(config: ScanConfig, ruleset: RuleSet, refs: list[FileRef], absorb: Callable[[FileOutcome], None],
+             analyzer_classes: Sequence[type[Analyzer]] | None = None,
+             batch_done: Callable[[int], None] | None = None) -> None:
+    """Each file alone in a worker that is replaced when the file kills or hangs it."""
+    worker = _IsolatedWorker(config, ruleset, analyzer_classes)
+    try:
+        for ref in refs:
+            absorb(worker.scan(ref))
+            if batch_done:
+                batch_done(1)
+    finally:
+        worker.stop()
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

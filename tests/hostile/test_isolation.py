@@ -1,0 +1,101 @@
+"""A parser that hangs or crashes on one file costs that file only; every other finding is kept."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scanner import engine
+from scanner.config import ScanConfig
+from scanner.engine import run_scan
+from scanner.limits import Limits
+from scanner.model import Level, ScanResult, SkipReason
+
+GOOD = 'URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'  # TT302 on line 1
+
+
+def _tree(root: Path, bad: list[str], good: int = 6) -> None:
+    for name in bad:
+        (root / name).write_text("nothing to see here\n")
+    for i in range(good):
+        (root / f"good{i}.py").write_text("import os\n" * i + GOOD)
+
+
+def _findings(result: ScanResult) -> set[tuple[str, int, str]]:
+    return {(f.location.path, f.location.start_line, f.rule_id) for f in result.findings}
+
+
+def _good_expected(good: int = 6) -> set[tuple[str, int, str]]:
+    return {(f"good{i}.py", i + 1, "TT302") for i in range(good)}
+
+
+def _notes(result: ScanResult, path: str) -> list[tuple[SkipReason, Level, str]]:
+    return [(n.reason, n.level, n.message) for n in result.notifications if n.path == path]
+
+
+@pytest.mark.usefixtures("with_doubles")
+def test_in_process_budget_stops_a_python_loop_and_keeps_findings(tmp_path: Path) -> None:
+    _tree(tmp_path, ["python-loop.txt", "raises.txt", "deep-recursion.txt"])
+    config = ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1, limits=Limits(file_timeout=0.5))
+    result = run_scan(config)
+    found = _findings(result)
+    assert _good_expected() <= found
+    # the facts each double made before failing are kept, at line 1 of its file
+    for name in ("python-loop.txt", "raises.txt", "deep-recursion.txt"):
+        assert (name, 1, "TT301") in found
+    (reason, level, message), = _notes(result, "python-loop.txt")
+    assert reason is SkipReason.TIMEOUT and "test/python-loop stopped after the 0.5-second" in message
+    (reason, level, message), = _notes(result, "raises.txt")
+    assert reason is SkipReason.ANALYZER_ERROR and level is Level.ERROR and "KeyError" in message
+    (reason, level, message), = _notes(result, "deep-recursion.txt")
+    assert reason is SkipReason.LIMIT and "nesting too deep" in message
+
+
+@pytest.mark.usefixtures("with_doubles")
+def test_scan_bytes_never_raises_on_a_timeout() -> None:
+    scanner = engine.Scanner(ScanConfig(limits=Limits(file_timeout=0.3)))
+    outcome = scanner.scan_bytes("python-loop.txt", b"x\n")
+    assert [n.reason for n in outcome.notifications] == [SkipReason.TIMEOUT]
+    assert [(f.rule_id, f.location.start_line) for f in outcome.findings] == [("TT301", 1)]
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(engine, "KILL_GRACE", 1.0)
+
+
+@pytest.mark.usefixtures("with_doubles", "parallel")
+@pytest.mark.parametrize("bad", [
+    ["segfault.txt"],
+    ["hard-exit.txt"],
+    ["native-hang.txt"],
+    ["python-loop.txt", "segfault.txt", "native-hang.txt", "hard-exit.txt", "raises.txt"],
+])
+def test_worker_crash_or_native_hang_costs_one_file(tmp_path: Path, bad: list[str]) -> None:
+    _tree(tmp_path, bad, good=12)
+    config = ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=2, limits=Limits(file_timeout=1.0))
+    result = run_scan(config)
+    assert _good_expected(12) <= _findings(result)
+    assert result.stats.files_analyzed == 12 + len(bad)
+    for name in bad:
+        notes = _notes(result, name)
+        assert len(notes) == 1, (name, result.notifications)
+        reason, level, message = notes[0]
+        if name == "segfault.txt":
+            assert reason is SkipReason.ANALYZER_ERROR and "died (signal SIGSEGV)" in message
+        elif name == "hard-exit.txt":
+            assert reason is SkipReason.ANALYZER_ERROR and "died (exit code 3)" in message
+        elif name == "native-hang.txt":
+            assert reason is SkipReason.TIMEOUT and level is Level.ERROR and "worker was killed" in message
+        elif name == "python-loop.txt":  # stopped by SIGALRM inside the worker: its finding is kept
+            assert reason is SkipReason.TIMEOUT and "test/python-loop stopped" in message
+            assert ("python-loop.txt", 1, "TT301") in _findings(result)
+        elif name == "raises.txt":
+            assert reason is SkipReason.ANALYZER_ERROR and "KeyError" in message
+    # no worker is left behind
+    import multiprocessing
+
+    assert [p for p in multiprocessing.active_children() if p.is_alive() and p.pid != os.getpid()] == []
