@@ -51,7 +51,9 @@ def _add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--respect-gitignore", action="store_true", default=None,
                    help="skip files ignored by .gitignore files")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: cores)")
-    p.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip (and report) larger files")
+    from scanner.limits import add_limit_options
+
+    add_limit_options(p)  # --max-file-size 50M, --max-archive-depth, --file-timeout 30s, ...
     p.add_argument("--srcroot", metavar="DIR", help="report paths relative to DIR (default: the repository root)")
     p.add_argument("--config", metavar="FILE",
                    help="configuration file (default: .tiktok-scan.toml or pyproject.toml [tool.tiktok-scan], "
@@ -285,15 +287,11 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
 
 def _setup(args: argparse.Namespace) -> _Setup:
     from scanner.config import ScanConfig
-    from scanner.limits import Limits
+    from scanner.limits import Limits, limits_from_args
 
     fc = _file_config(args)
     roots, files, srcroot, mode = _targets(args)
-    limits = fc.apply_limits(Limits())
-    if args.max_file_size is not None:
-        from dataclasses import replace
-
-        limits = replace(limits, max_file_size=args.max_file_size)
+    limits = limits_from_args(args, base=fc.apply_limits(Limits()))  # flags override the config file
     fail_on = _pick(getattr(args, "fail_on", None), fc.fail_on, "error")
     config = ScanConfig(
         roots=roots,
