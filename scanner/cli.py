@@ -173,7 +173,9 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        parent = Path(output).parent
+        if not parent.is_dir():  # create only what is missing: nothing is touched outside the output's path
+            parent.mkdir(parents=True)
         Path(output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
