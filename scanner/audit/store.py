@@ -84,10 +84,19 @@ def component_of(finding: Finding) -> str:
     return finding.value
 
 
+_KIND_GROUP = {
+    "url": "web services", "host": "web services",
+    "module": "source code", "symbol": "source code",
+    "class": "binaries", "library": "binaries", "file-hash": "binaries",
+    "marker": "app configuration", "scheme": "app configuration",
+}
+
+
 def ecosystem_of(finding: Finding) -> str:
+    """The package ecosystem for dependencies; for other evidence, what kind of place it was found in."""
     if finding.package is not None:
         return finding.package.ecosystem
-    return {"binary": "binary"}.get(finding.context.value, finding.kind.value)
+    return _KIND_GROUP.get(finding.kind.value, finding.kind.value)
 
 
 class AuditStore:
