@@ -97,7 +97,8 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_rules_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     rules = sub.add_parser("rules", help="list the rules", description="List or export the signature rules.")
-    rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--format", "-f", choices=("text", "json", "markdown", "inputs"), default="text",
+                       help="inputs: the table of supported inputs (one row per analyzer)")
     rules.add_argument("--all", action="store_true", help="include packs that are off by default")
     rules.add_argument("--output", "-o", metavar="FILE")
     rules.add_argument("--export", choices=("semgrep", "dependency-review"),
@@ -196,6 +197,12 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         from scanner.interop.semgrep import export_semgrep
 
         _write(export_semgrep(ruleset), args.output)
+        return EXIT_CLEAN
+    if args.format == "inputs":
+        from scanner.analyzers.registry import ANALYZERS
+        from scanner.report.rules_doc import inputs_markdown
+
+        _write(inputs_markdown(ANALYZERS), args.output)
         return EXIT_CLEAN
     render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[args.format]
     _write(render(ruleset.packs), args.output)

@@ -71,3 +71,20 @@ def rules_markdown(packs: tuple[Pack, ...]) -> str:
             out += [f"### {r.id} {r.name}", "", r.description, ""]
         out += ["### Why this pack matters", "", p.prohibition_markdown, ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def inputs_markdown(analyzers: tuple[type, ...]) -> str:
+    """The supported-inputs table of the README, generated from the analyzer registry."""
+    import importlib
+
+    rows = ["| Analyzer | Version | Reads |", "|---|---|---|"]
+    for cls in sorted(analyzers, key=lambda c: c.name):
+        names = [*getattr(cls, "filenames", ()), *getattr(cls, "patterns", ())]
+        if names:
+            reads = ", ".join(f"`{n}`" for n in names)
+        else:
+            doc = (importlib.import_module(cls.__module__).__doc__ or "").strip()
+            first = " ".join(doc.split("\n\n", 1)[0].split())
+            reads = first.split(": ", 1)[1] if first.startswith(cls.name + ": ") else first
+        rows.append(f"| `{cls.name}` | {cls.version} | {reads} |")
+    return "\n".join(rows) + "\n"

@@ -159,3 +159,10 @@ def test_rules_reference_is_generated_and_current() -> None:
     assert proc.returncode == 0
     assert proc.stdout == (REPO / "docs" / "rules.md").read_text(), \
         "docs/rules.md drifted: run `tiktok-scan rules --all --format markdown -o docs/rules.md`"
+
+
+def test_readme_supported_inputs_table_is_current() -> None:
+    proc = run_cli("rules", "--format", "inputs")
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("<!-- inputs:start -->\n", 1)[1].split("<!-- inputs:end -->", 1)[0]
+    assert block == proc.stdout, "README's supported-inputs table drifted: regenerate it (rules --format inputs)"
