@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from scanner.rules.model import Pack, Rule
+
+if TYPE_CHECKING:
+    from scanner.analyzers.interface import Analyzer
 
 MATCHER_LABELS = {
     "packages": "packages", "modules": "modules", "symbols": "symbols", "hosts": "hosts", "domains": "domains",
@@ -73,7 +77,7 @@ def rules_markdown(packs: tuple[Pack, ...]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def inputs_markdown(analyzers: tuple[type, ...]) -> str:
+def inputs_markdown(analyzers: tuple[type[Analyzer], ...]) -> str:
     """The supported-inputs table of the README, generated from the analyzer registry."""
     import importlib
 
