@@ -7,15 +7,18 @@ Any failure inside an analyzer becomes a Notification; findings already made are
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner import __version__
 from scanner.analyzers.interface import Analyzer, FileInput, decode_text
@@ -23,7 +26,7 @@ from scanner.analyzers.registry import build_analyzers
 from scanner.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.config import ScanConfig, find_srcroot
 from scanner.errors import AnalysisError, LimitExceeded
-from scanner.fingerprint import line_hashes, stable_hash
+from scanner.fingerprint import line_hashes_at, stable_hash
 from scanner.match import MatchIndex, finding_for, match_facts
 from scanner.model import Fact, Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 from scanner.prefilter import Needles, Prefilter
@@ -31,6 +34,9 @@ from scanner.redact import redact, snippet_around
 from scanner.rules import RuleSet, load_packs
 from scanner.rules.loader import default_signature_dir
 from scanner.walk import FileRef, Walker, WalkOptions
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 SNIFF_BYTES = 8192
 PARALLEL_THRESHOLD = 64  # fewer files than this: no worker processes (pre-commit stays fast)
@@ -53,10 +59,36 @@ class FileOutcome:
     bytes_read: int = 0
     members: int = 0
     candidate: bool = False
+    files: int = 1  # a worker merges its batch into one outcome: less to pickle per file
+    candidates: int = 0  # candidate files in a merged outcome (`candidate` is per file)
 
 
 class FileTimeout(Exception):
     """Raised inside an analyzer when the per-file time budget runs out."""
+
+
+_ALARM_INSTALLED = False  # True while `alarm_handler()` holds SIGALRM for a whole scan
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise FileTimeout()
+
+
+@contextmanager
+def alarm_handler() -> Iterator[None]:
+    """Install the SIGALRM handler once for many files: `signal.signal` per file cost ~10 us each."""
+    global _ALARM_INSTALLED
+    main = threading.current_thread() is threading.main_thread()
+    if _ALARM_INSTALLED or not hasattr(signal, "setitimer") or not main:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _ALARM_INSTALLED = True
+    try:
+        yield
+    finally:
+        _ALARM_INSTALLED = False
+        signal.signal(signal.SIGALRM, previous)
 
 
 @contextmanager
@@ -66,17 +98,45 @@ def time_budget(seconds: float) -> Iterator[None]:
     if not usable:
         yield
         return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise FileTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    if _ALARM_INSTALLED:  # the handler is already in place: only arm and disarm the timer
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def read_capped(path: str, size_hint: int, cap: int) -> bytes:
+    """Read a whole file, at most `cap` + 1 bytes (one more shows it is over the cap).
+
+    Asks the OS for the stat'ed size + 1 first: `read(cap + 1)` would make Python allocate (and
+    the kernel map and unmap) `cap` bytes for every file, which made reading 10x slower.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        want = min(size_hint, cap) + 1
+        data = os.read(fd, want)
+        if len(data) < want:
+            return data  # end of file
+        parts = [data]  # the file grew since it was stat'ed (or a short read): go on to EOF or the cap
+        total = len(data)
+        while total <= cap:
+            chunk = os.read(fd, min(cap + 1 - total, 1024 * 1024))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 class Scanner:
@@ -92,6 +152,7 @@ class Scanner:
         self.needles = Needles.from_rules(ruleset)
         self.prefilter = Prefilter(self.needles, engine=config.prefilter_engine)
         self.analyzers: tuple[Analyzer, ...] = build_analyzers()
+        self._all_need_candidates = all(a.needs_candidates for a in self.analyzers)
         self.limits = config.limits
 
     # -- one file -------------------------------------------------------------------------------
@@ -105,8 +166,7 @@ class Scanner:
                 f"{ref.path}: {ref.size} bytes is over the {limits.max_file_size}-byte file size limit; not read"))
             return outcome
         try:
-            with open(ref.abspath, "rb") as handle:
-                data = handle.read(limits.max_file_size + 1)
+            data = read_capped(ref.abspath, ref.size, limits.max_file_size)
         except OSError as exc:
             outcome.notifications.append(Notification(
                 ref.path, SkipReason.UNREADABLE, f"{ref.path}: cannot read: {exc.strerror or exc}"))
@@ -153,6 +213,8 @@ class Scanner:
             hits = self.prefilter.hits(data)
             if hits:
                 outcome.candidate = True
+            elif self._all_need_candidates or all(a.needs_candidates for a in wanting):
+                return  # nothing can match: no FileInput, no analyzer loop
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
                          needles=self.needles, limits=self.limits)
         facts: list[tuple[int, Fact]] = []
@@ -216,7 +278,7 @@ class Scanner:
         pairs = match_facts(self.index, (f for _, f in best.values()))
         if not pairs:
             return
-        hashes: list[str] | None = None
+        hashes: dict[int, str] | None = None
         for rule, fact in pairs:
             finding = finding_for(rule, fact)
             loc = fact.location
@@ -225,10 +287,9 @@ class Scanner:
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
                 if not file.members:
-                    if hashes is None:
-                        hashes = line_hashes(file.text)
-                    line_hash = hashes[loc.start_line - 1] if loc.start_line <= len(hashes) else \
-                        stable_hash(rule.id, loc.path, fact.value)
+                    if hashes is None:  # only the lines with findings: hashing every line is slow
+                        hashes = line_hashes_at(file.text, (f.location.start_line for _, f in pairs))
+                    line_hash = hashes.get(loc.start_line) or stable_hash(rule.id, loc.path, fact.value)
                 else:
                     line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
             else:
@@ -249,14 +310,28 @@ def _replace(finding: Finding, **changes: object) -> Finding:
 _WORKER: Scanner | None = None
 
 
-def _worker_init(config: ScanConfig, ruleset: RuleSet) -> None:
-    global _WORKER
-    _WORKER = Scanner(config, ruleset)
+def _worker_init(config: ScanConfig, ruleset: RuleSet, scanner: Scanner | None = None) -> None:
+    """`scanner` is the parent's, inherited through fork (not pickled): no second compile."""
+    global _WORKER, _ALARM_INSTALLED
+    _WORKER = scanner if scanner is not None else Scanner(config, ruleset)
+    if hasattr(signal, "setitimer"):  # a worker is ours for its whole life: install the handler once
+        signal.signal(signal.SIGALRM, _on_alarm)
+        _ALARM_INSTALLED = True
 
 
 def _worker_batch(refs: list[FileRef]) -> list[FileOutcome]:
+    """One merged outcome for the batch (pickling an empty outcome per file cost more than the scan)."""
     assert _WORKER is not None
-    return [_WORKER.scan_file(ref) for ref in refs]
+    merged = FileOutcome(files=0)
+    for ref in refs:
+        one = _WORKER.scan_file(ref)
+        merged.findings.extend(one.findings)
+        merged.notifications.extend(one.notifications)
+        merged.bytes_read += one.bytes_read
+        merged.members += one.members
+        merged.candidates += int(one.candidate)
+        merged.files += 1
+    return [merged]
 
 
 def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
@@ -311,33 +386,38 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     findings: list[Finding] = []
     notifications: list[Notification] = []
 
+    refs: Iterator[FileRef]
     if config.files is not None:
-        refs, notes = _explicit_files(config)
+        explicit, notes = _explicit_files(config)
         notifications.extend(notes)
-        stats.files_seen = len(refs)
+        refs = iter(explicit)
         walker: Walker | None = None
     else:
         walker = Walker(WalkOptions(excludes=config.excludes, respect_gitignore=config.respect_gitignore))
-        refs = list(walker.walk(config.roots, srcroot))
-        stats.files_seen = walker.files_seen
+        refs = walker.walk(config.roots, srcroot)  # streamed: workers start while the walk goes on
 
     def absorb(outcome: FileOutcome) -> None:
         findings.extend(outcome.findings)
         notifications.extend(outcome.notifications)
         stats.bytes_read += outcome.bytes_read
         stats.archive_members += outcome.members
-        stats.candidate_files += int(outcome.candidate)
-        stats.files_analyzed += 1
+        stats.candidate_files += outcome.candidates if outcome.files != 1 else int(outcome.candidate)
+        stats.files_analyzed += outcome.files
 
     jobs = config.jobs or (os.cpu_count() or 1)
-    total = len(refs)
-    if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        for n, ref in enumerate(refs, 1):
-            absorb(scanner.scan_file(ref))
-            if progress:
-                progress(n, total)
+    head = list(itertools.islice(refs, PARALLEL_THRESHOLD))
+    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
+        serial = [*head, *refs]
+        total = len(serial)
+        with alarm_handler():
+            for n, ref in enumerate(serial, 1):
+                absorb(scanner.scan_file(ref))
+                if progress:
+                    progress(n, total)
     else:
-        _parallel(config, scanner.ruleset, refs, jobs, absorb, progress)
+        _parallel(config, scanner, itertools.chain(head, refs), jobs, absorb, progress,
+                  (lambda: walker.files_seen) if walker is not None else None)
+    stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:
         notifications.extend(walker.notifications)
 
@@ -365,33 +445,59 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     )
 
 
-def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], jobs: int,
-              absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None) -> None:
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux when this process has no other thread: workers inherit the compiled scanner
+    and start in milliseconds. Elsewhere forkserver (POSIX) or spawn."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+
+
+def _parallel(config: ScanConfig, scanner: Scanner, refs: Iterable[FileRef], jobs: int,
+              absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
+              seen: Callable[[], int] | None = None) -> None:
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    ctx = _pool_context()
+    ruleset = scanner.ruleset
+    inherited = scanner if ctx.get_start_method() == "fork" else None
     done = 0
-    batches = list(_batches(refs))
-    pending_batches = list(batches)
+    batches = _batches(refs)
+    pending: dict[Future[list[FileOutcome]], list[FileRef]] = {}
+    max_pending = jobs * 4  # bounded: the walk runs ahead of the workers, memory does not grow with the tree
+
+    def collect(block: bool) -> None:
+        nonlocal done
+        finished, _ = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in finished:
+            for outcome in future.result():
+                absorb(outcome)
+            done += len(pending.pop(future))
+            if progress:
+                progress(done, seen() if seen is not None else done)
+
+    broken = False
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, ruleset)) as pool:
-        futures = {pool.submit(_worker_batch, batch): batch for batch in batches}
+                             initargs=(config, ruleset, inherited)) as pool:
         try:
-            for future in as_completed(futures):
-                for outcome in future.result():
-                    absorb(outcome)
-                pending_batches.remove(futures[future])
-                done += len(futures[future])
-                if progress:
-                    progress(done, len(refs))
+            for batch in batches:
+                pending[pool.submit(_worker_batch, batch)] = batch
+                collect(block=len(pending) >= max_pending)
+            while pending:
+                collect(block=True)
         except BrokenProcessPool:
-            pass
-    if pending_batches:
+            broken = True
+    if broken:
         # A worker died (a crash in native code, the OOM killer): redo what it held one file at a
-        # time in a fresh single-worker pool so only the guilty file is lost, and say which.
-        _isolate(config, ruleset, [r for b in pending_batches for r in b], absorb)
+        # time in a fresh single-worker pool so only the guilty file is lost, and say which;
+        # what the walk had not handed out yet goes through a fresh pool as usual.
+        _isolate(config, ruleset, [r for b in pending.values() for r in b], absorb)
+        rest = [r for b in batches for r in b]
+        if rest:
+            _parallel(config, scanner, rest, jobs, absorb, progress, seen)
 
 
 def _isolate(config: ScanConfig, ruleset: RuleSet, refs: list[FileRef],
