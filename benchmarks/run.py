@@ -6,7 +6,7 @@
 Every tool gets the same files and the same literals: ripgrep and the semgrep rules are given
 the scanner's own prefilter needles (`Needles.from_rules`). Wall time is the median of --runs
 runs (semgrep, which takes minutes, runs once); CPU time is user + sys of the process tree; peak
-RSS is the largest sum of RSS over the process tree, sampled every 20 ms. No assertion is made on
+RSS is the largest sum of PSS (shared pages split) over the process tree, sampled every 20 ms. No assertion is made on
 time: the report states each target and whether this run met it.
 """
 
@@ -34,7 +34,7 @@ SCALES = (("x0.25", 0.25), ("x0.5", 0.5), ("full", 1.0))
 class Run:
     wall: float
     cpu: float
-    rss: int  # bytes, peak of the sum over the process tree
+    rss: int  # bytes, peak of the sum of PSS over the process tree
     code: int
     timed_out: bool = False
     stdout: str = ""
@@ -88,7 +88,8 @@ def measure(cmd: list[str] | str, timeout: float, env: dict[str, str] | None = N
         for p in procs:
             try:
                 with p.oneshot():
-                    total += p.memory_info().rss
+                    # PSS: forked workers share the parent's pages; RSS would count them twice
+                    total += getattr(p.memory_full_info(), "pss", 0) or p.memory_info().rss
                     t = p.cpu_times()
                     cpu_seen[p.pid] = t.user + t.system
             except psutil.Error:
