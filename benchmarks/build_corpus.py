@@ -197,7 +197,8 @@ def build_scale(full: Path, out: Path, fraction: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("BENCH_CORPUS", "/work/bench-corpus")),
-                    help="where to build (outside the repository; default /work/bench-corpus or $BENCH_CORPUS)")
+                    help="where to build (default /work/bench-corpus or $BENCH_CORPUS; inside the repository "
+                         "use benchmarks/corpus, which git ignores)")
     ap.add_argument("--scales-only", action="store_true", help="only (re)make the x0.25/x0.5 subsets")
     args = ap.parse_args(argv)
     out: Path = args.out.resolve()
@@ -210,8 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     x1 = out / "x1"
     if not x1.exists():
         x1.symlink_to("full")
-    manifest: dict[str, object] = {"npm_before": NPM_BEFORE, "npm": {**NPM_POPULAR, **NPM_TIKTOK}, "pypi": {**PYPI, **PYPI_TIKTOK},
-                                   "scales": {}}
+    manifest: dict[str, object] = {"npm_before": NPM_BEFORE, "npm": {**NPM_POPULAR, **NPM_TIKTOK},
+                                   "pypi": {**PYPI, **PYPI_TIKTOK}, "scales": {}}
     for name in ("x0.25", "x0.5", "full"):
         files, size = tree_size(out / name)
         manifest["scales"][name] = {"files": files, "bytes": size}  # type: ignore[index]
