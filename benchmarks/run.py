@@ -215,7 +215,7 @@ def commands(corpus: Path, jobs: int, patterns: Path, semgrep_rules: Path) -> di
         "semgrep (default filters)": [*common, target],
         "semgrep (filters off)": [*common, "--no-git-ignore", "--x-ignore-semgrepignore-files",
                                   "--max-target-bytes", "0", "--scan-unknown-extensions",
-                                  "--no-exclude-binary-files", "--no-exclude-minified-files", "--timeout", "0",
+                                  "--no-exclude-binary-files", "--timeout", "0",
                                   target],
     }
 
@@ -264,8 +264,10 @@ def bench_scale(name: str, corpus: Path, args: argparse.Namespace, patterns: Pat
                 results[tool].note = "not installed"
                 continue
             cmd = cmds[tool]
-            results[tool].runs.append(measure(cmd, args.timeout, env=env, shell=isinstance(cmd, str)))
-            r = results[tool].runs[-1]
+            r = measure(cmd, args.timeout, env=env, shell=isinstance(cmd, str))
+            if r.code not in (0, 1):
+                raise SystemExit(f"{tool} failed with exit code {r.code}: {cmd}")
+            results[tool].runs.append(r)
             print(f"   {tool}: {r.wall:.2f} s wall, {r.cpu:.2f} s cpu, {r.rss / 2**20:.0f} MiB", flush=True)
     for tool in ("semgrep (default filters)", "semgrep (filters off)"):
         if args.skip_semgrep or not have(tool):
@@ -275,8 +277,12 @@ def bench_scale(name: str, corpus: Path, args: argparse.Namespace, patterns: Pat
         if name not in wanted:
             results[tool].note = "not run at this scale"
             continue
-        results[tool].runs.append(measure(cmds[tool], args.semgrep_timeout, env=env))
-        r = results[tool].runs[-1]
+        r = measure(cmds[tool], args.semgrep_timeout, env=env)
+        if not r.timed_out and r.code not in (0, 1):  # an error exit is not a measurement
+            results[tool].note = f"failed (exit code {r.code})"
+            print(f"   {tool}: failed with exit code {r.code}", flush=True)
+            continue
+        results[tool].runs.append(r)
         print(f"   {tool}: {r.wall:.2f} s wall{' (timed out)' if r.timed_out else ''}", flush=True)
     out: dict[str, object] = {"files": files, "bytes": size, "tools": {}}
     if results["semgrep (default filters)"].runs:
