@@ -488,11 +488,14 @@ def _parallel(config: ScanConfig, scanner: Scanner, refs: Iterable[FileRef], job
                 progress(done, seen() if seen is not None else done)
 
     broken = False
+    unsent: list[FileRef] = []  # a batch taken from the walk whose submit failed
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
                              initargs=(config, ruleset, inherited)) as pool:
         try:
             for batch in batches:
+                unsent = batch
                 pending[pool.submit(_worker_batch, batch)] = batch
+                unsent = []
                 collect(block=len(pending) >= max_pending)
             while pending:
                 collect(block=True)
@@ -503,7 +506,7 @@ def _parallel(config: ScanConfig, scanner: Scanner, refs: Iterable[FileRef], job
         # time in a fresh single-worker pool so only the guilty file is lost, and say which;
         # what the walk had not handed out yet goes through a fresh pool as usual.
         _isolate(config, ruleset, [r for b in pending.values() for r in b], absorb)
-        rest = [r for b in batches for r in b]
+        rest = [*unsent, *(r for b in batches for r in b)]
         if rest:
             _parallel(config, scanner, rest, jobs, absorb, progress, seen)
 
