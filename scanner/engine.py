@@ -7,8 +7,10 @@ Any failure inside an analyzer becomes a Notification; findings already made are
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,7 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
 from scanner.analyzers.interface import Analyzer, FileInput, decode_text
@@ -24,7 +26,7 @@ from scanner.analyzers.registry import build_analyzers
 from scanner.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.config import ScanConfig, find_srcroot
 from scanner.errors import AnalysisError, LimitExceeded
-from scanner.fingerprint import line_hashes, stable_hash
+from scanner.fingerprint import line_hashes_at, stable_hash
 from scanner.match import MatchIndex, finding_for, match_facts
 from scanner.model import Fact, Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 from scanner.prefilter import Needles, Prefilter
@@ -33,6 +35,9 @@ from scanner.rules import RuleSet, load_packs
 from scanner.rules.loader import default_signature_dir
 from scanner.suppress import InlineSuppressions
 from scanner.walk import FileRef, Walker, WalkOptions
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 SNIFF_BYTES = 8192
 PARALLEL_THRESHOLD = 64  # fewer files than this: no worker processes (pre-commit stays fast)
@@ -55,6 +60,8 @@ class FileOutcome:
     bytes_read: int = 0
     members: int = 0
     candidate: bool = False
+    files: int = 1  # a worker merges its batch into one outcome: less to pickle per file
+    candidates: int = 0  # candidate files in a merged outcome (`candidate` is per file)
 
 
 class FileTimeout(BaseException):
@@ -69,24 +76,84 @@ class FileTimeout(BaseException):
         self.reported = reported
 
 
+_HAS_ITIMER = hasattr(signal, "setitimer")
+_ALARM_INSTALLED = False  # True while `alarm_handler()` holds SIGALRM for a whole scan
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise FileTimeout()
+
+
 @contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """SIGALRM-based budget (main thread, POSIX); elsewhere the budget is not enforced here."""
-    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+def alarm_handler() -> Iterator[None]:
+    """Install the SIGALRM handler once for many files: `signal.signal` per file cost ~10 us each."""
+    global _ALARM_INSTALLED
+    main = threading.current_thread() is threading.main_thread()
+    if _ALARM_INSTALLED or not hasattr(signal, "setitimer") or not main:
         yield
         return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise FileTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _ALARM_INSTALLED = True
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _ALARM_INSTALLED = False
         signal.signal(signal.SIGALRM, previous)
+
+
+class time_budget:
+    """SIGALRM-based budget (main thread, POSIX); elsewhere the budget is not enforced here.
+
+    A class, not a generator: it is entered once per file, and a @contextmanager costs ~3x more.
+    """
+
+    __slots__ = ("installed", "previous", "seconds", "usable")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.previous: object = None
+        self.installed = False
+        self.usable = seconds > 0 and _HAS_ITIMER and threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> None:
+        if not self.usable:
+            return
+        if not _ALARM_INSTALLED:  # else the handler is already in place: only arm the timer
+            self.previous = signal.signal(signal.SIGALRM, _on_alarm)
+            self.installed = True
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.usable:
+            return
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if self.installed:
+            signal.signal(signal.SIGALRM, self.previous)  # type: ignore[arg-type]
+
+
+def read_capped(path: str, size_hint: int, cap: int) -> bytes:
+    """Read a whole file, at most `cap` + 1 bytes (one more shows it is over the cap).
+
+    Asks the OS for the stat'ed size + 1 first: `read(cap + 1)` would make Python allocate (and
+    the kernel map and unmap) `cap` bytes for every file, which made reading 10x slower.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        want = min(size_hint, cap) + 1
+        data = os.read(fd, want)
+        if len(data) < want:
+            return data  # end of file
+        parts = [data]  # the file grew since it was stat'ed (or a short read): go on to EOF or the cap
+        total = len(data)
+        while total <= cap:
+            chunk = os.read(fd, min(cap + 1 - total, 1024 * 1024))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 class Scanner:
@@ -106,6 +173,7 @@ class Scanner:
         # run the same analyzers (and a test's registry override reaches them)
         self.analyzers: tuple[Analyzer, ...] = (
             build_analyzers() if analyzer_classes is None else tuple(cls() for cls in analyzer_classes))
+        self._all_need_candidates = all(a.needs_candidates for a in self.analyzers)
         self.limits = config.limits
 
     # -- one file -------------------------------------------------------------------------------
@@ -119,8 +187,7 @@ class Scanner:
                 f"{ref.path}: {ref.size} bytes is over the {limits.max_file_size}-byte file size limit; not read"))
             return outcome
         try:
-            with open(ref.abspath, "rb") as handle:
-                data = handle.read(limits.max_file_size + 1)
+            data = read_capped(ref.abspath, ref.size, limits.max_file_size)
         except OSError as exc:
             outcome.notifications.append(Notification(
                 ref.path, SkipReason.UNREADABLE, f"{ref.path}: cannot read: {exc.strerror or exc}"))
@@ -192,6 +259,8 @@ class Scanner:
             hits = self.prefilter.hits(data)
             if hits:
                 outcome.candidate = True
+            elif self._all_need_candidates or all(a.needs_candidates for a in wanting):
+                return  # nothing can match: no FileInput, no analyzer loop
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
                          needles=self.needles, limits=self.limits)
         facts: list[tuple[int, Fact]] = []
@@ -292,7 +361,7 @@ class Scanner:
         pairs = match_facts(self.index, (f for _, f in best.values()))
         if not pairs:
             return
-        hashes: list[str] | None = None
+        hashes: dict[int, str] | None = None
         inline = InlineSuppressions.for_data(file.data, file.line_text) \
             if file.is_text and self.config.inline_suppressions else None
         for rule, fact in pairs:
@@ -303,10 +372,9 @@ class Scanner:
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
                 if not file.members and len(file.data) <= LINE_HASH_MAX_BYTES:
-                    if hashes is None:
-                        hashes = line_hashes(file.text)
-                    line_hash = hashes[loc.start_line - 1] if loc.start_line <= len(hashes) else \
-                        stable_hash(rule.id, loc.path, fact.value)
+                    if hashes is None:  # only the lines with findings: hashing every line is slow
+                        hashes = line_hashes_at(file.text, (f.location.start_line for _, f in pairs))
+                    line_hash = hashes.get(loc.start_line) or stable_hash(rule.id, loc.path, fact.value)
                 else:
                     line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
             else:
@@ -368,9 +436,13 @@ WORKER_STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to load signatures 
 
 
 def _worker_init(config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None = None,
-                 heartbeat: Any = None, slots: Any = None) -> None:
-    global _WORKER, _HEARTBEAT, _SLOT
-    _WORKER = Scanner(config, ruleset, analyzer_classes)
+                 heartbeat: Any = None, slots: Any = None, scanner: Scanner | None = None) -> None:
+    """`scanner` is the parent's, inherited through fork (not pickled): no second compile."""
+    global _WORKER, _HEARTBEAT, _SLOT, _ALARM_INSTALLED
+    _WORKER = scanner if scanner is not None else Scanner(config, ruleset, analyzer_classes)
+    if _HAS_ITIMER:  # a worker is ours for its whole life: install the SIGALRM handler once
+        signal.signal(signal.SIGALRM, _on_alarm)
+        _ALARM_INSTALLED = True
     if heartbeat is not None and slots is not None:
         with slots.get_lock():
             _SLOT = slots.value % (len(heartbeat) // HEARTBEAT_FIELDS)
@@ -391,13 +463,20 @@ def _beat(batch_id: int, index: int) -> None:
 
 
 def _worker_batch(refs: list[FileRef], batch_id: int = -1) -> list[FileOutcome]:
+    """One merged outcome for the batch (pickling an outcome per file cost more than the scan)."""
     assert _WORKER is not None
-    out = []
+    merged = FileOutcome(files=0)
     for index, ref in enumerate(refs):
         _beat(batch_id, index)
-        out.append(_WORKER.scan_file(ref))
+        one = _WORKER.scan_file(ref)
+        merged.findings.extend(one.findings)
+        merged.notifications.extend(one.notifications)
+        merged.bytes_read += one.bytes_read
+        merged.members += one.members
+        merged.candidates += int(one.candidate)
+        merged.files += 1
     _beat(batch_id, -1)
-    return out
+    return [merged]
 
 
 def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
@@ -452,33 +531,38 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     findings: list[Finding] = []
     notifications: list[Notification] = []
 
+    refs: Iterator[FileRef]
     if config.files is not None:
-        refs, notes = _explicit_files(config)
+        explicit, notes = _explicit_files(config)
         notifications.extend(notes)
-        stats.files_seen = len(refs)
+        refs = iter(explicit)
         walker: Walker | None = None
     else:
         walker = Walker(WalkOptions(excludes=config.excludes, respect_gitignore=config.respect_gitignore))
-        refs = list(walker.walk(config.roots, srcroot))
-        stats.files_seen = walker.files_seen
+        refs = walker.walk(config.roots, srcroot)  # streamed: workers start while the walk goes on
 
     def absorb(outcome: FileOutcome) -> None:
         findings.extend(outcome.findings)
         notifications.extend(outcome.notifications)
         stats.bytes_read += outcome.bytes_read
         stats.archive_members += outcome.members
-        stats.candidate_files += int(outcome.candidate)
-        stats.files_analyzed += 1
+        stats.candidate_files += outcome.candidates if outcome.files != 1 else int(outcome.candidate)
+        stats.files_analyzed += outcome.files
 
     jobs = config.jobs or (os.cpu_count() or 1)
-    total = len(refs)
-    if jobs <= 1 or total < PARALLEL_THRESHOLD:
-        for n, ref in enumerate(refs, 1):
-            absorb(scanner.scan_file(ref))
-            if progress:
-                progress(n, total)
+    head = list(itertools.islice(refs, PARALLEL_THRESHOLD))
+    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
+        serial = [*head, *refs]
+        total = len(serial)
+        with alarm_handler():
+            for n, ref in enumerate(serial, 1):
+                absorb(scanner.scan_file(ref))
+                if progress:
+                    progress(n, total)
     else:
-        _parallel(config, scanner.ruleset, refs, jobs, absorb, progress, tuple(type(a) for a in scanner.analyzers))
+        refs = iter([*head, *refs])
+        _parallel(config, scanner, list(refs), jobs, absorb, progress, tuple(type(a) for a in scanner.analyzers))
+    stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:
         notifications.extend(walker.notifications)
 
@@ -506,7 +590,17 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     )
 
 
-def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], jobs: int,
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux when this process has no other thread: workers inherit the compiled scanner
+    and start in milliseconds. Elsewhere forkserver (POSIX) or spawn."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+
+
+def _parallel(config: ScanConfig, scanner: Scanner, refs: Sequence[FileRef], jobs: int,
               absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
               analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
     """Batches in a process pool; a worker that crashes or hangs costs one file, not the scan.
@@ -515,11 +609,12 @@ def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], job
     in native code (or killed by a segfault, `os._exit`, the OOM killer) breaks the pool: the file
     it held is found through the heartbeat and retried alone in an isolated worker (hung files are
     reported, not retried), the pool is restarted for everything else, and results already
-    returned are kept.
+    returned are kept. On Linux the workers are forked with the parent's compiled scanner.
     """
-    import multiprocessing
 
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    ctx = _pool_context()
+    ruleset = scanner.ruleset
+    inherited = scanner if ctx.get_start_method() == "fork" else None
     done = 0
 
     def batch_done(count: int) -> None:
@@ -534,7 +629,7 @@ def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], job
         if not pending:
             break
         pending, suspects, hung = _pool_round(ctx, config, ruleset, analyzer_classes, pending, jobs, absorb,
-                                              batch_done)
+                                              batch_done, inherited)
         for ref in hung:
             absorb(FileOutcome(notifications=[_hung_note(ref, config.limits.file_timeout)]))
             batch_done(1)
@@ -550,7 +645,8 @@ def _parallel(config: ScanConfig, ruleset: RuleSet, refs: Sequence[FileRef], job
 
 def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None,
                 batches: list[list[FileRef]], jobs: int, absorb: Callable[[FileOutcome], None],
-                batch_done: Callable[[int], None]) -> tuple[list[list[FileRef]], list[FileRef], list[FileRef]]:
+                batch_done: Callable[[int], None], inherited: Scanner | None = None,
+                ) -> tuple[list[list[FileRef]], list[FileRef], list[FileRef]]:
     """One pool over `batches`. Returns (unfinished batches, crash suspects, files killed for hanging)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -576,7 +672,7 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
         return True
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, ruleset, analyzer_classes, heartbeat, slots)) as pool:
+                             initargs=(config, ruleset, analyzer_classes, heartbeat, slots, inherited)) as pool:
         futures = {pool.submit(_worker_batch, batch, batch_id): batch_id for batch_id, batch in unfinished.items()}
         waiting: set[Future[list[FileOutcome]]] = set(futures)
         while waiting and not broken:

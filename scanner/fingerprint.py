@@ -9,6 +9,8 @@ starting at each line (github/codeql-action, src/fingerprints.ts), in UTF-16 cod
 from __future__ import annotations
 
 import hashlib
+import struct
+from collections.abc import Iterable
 
 _BLOCK = 100
 _MOD = 37
@@ -85,3 +87,46 @@ def stable_hash(*parts: str) -> str:
     """A fingerprint for content without lines (binaries, archive members): same form as GitHub's."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"{digest[:16]}:1"
+
+
+def line_hashes_at(text: str, lines: Iterable[int]) -> dict[int, str]:
+    """`line_hashes(text)[n - 1]` for the asked 1-based lines only (lines past the end are left out).
+
+    The rolling hash in pure Python costs about a microsecond per character, seconds for a big
+    minified bundle. Two lines share a hash value when their 100-unit windows are equal, so the
+    occurrence counter comes from comparing windows (C-speed slices) and the hash itself is
+    computed for the asked lines only.
+    """
+    wanted = {n for n in lines if n >= 1}
+    if not wanted:
+        return {}
+    # The same unit stream GitHub hashes: CR and CRLF become LF, spaces and tabs are dropped
+    # (a CR, then a space, then LF stays two line ends, as in the original state machine).
+    kept = text.replace("\r\n", "\n").replace("\r", "\n").replace(" ", "").replace("\t", "")
+    units = kept.encode("utf-16-le", "surrogatepass") + b"\xff\xff" + b"\x00\x00" * _BLOCK
+    starts = [0]  # unit offsets (in bytes, so 2 x unit index) where each line starts
+    find = units.find
+    pos = find(b"\n\x00")
+    end = len(units) - 2 * (_BLOCK + 1)
+    while pos != -1 and pos < end:
+        if pos % 2 == 0:
+            starts.append(pos + 2)
+            pos = find(b"\n\x00", pos + 2)
+        else:
+            pos = find(b"\n\x00", pos + 1)
+    width = 2 * _BLOCK
+    last = min(max(wanted), len(starts))
+    targets = {units[starts[n - 1] : starts[n - 1] + width] for n in wanted if n <= last}
+    counts: dict[bytes, int] = {}
+    out: dict[int, str] = {}
+    for n in range(1, last + 1):
+        window = units[starts[n - 1] : starts[n - 1] + width]
+        if window not in targets:
+            continue
+        counts[window] = counts.get(window, 0) + 1
+        if n in wanted:
+            value = 0
+            for unit in struct.unpack(f"<{_BLOCK}H", window):
+                value = (value * _MOD + unit) & _MASK
+            out[n] = f"{value:x}:{counts[window]}"
+    return out

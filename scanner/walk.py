@@ -120,9 +120,11 @@ class Walker:
         yield from self._walk_dir(absroot, _prefix(absroot, srcroot))
 
     def _walk_dir(self, absroot: str, prefix: str = "") -> Iterator[FileRef]:
-        from scanner.gitignore import GitignoreStack
+        ignores = None
+        if self.options.respect_gitignore:  # imported only then: pathspec costs ~10 ms of start-up
+            from scanner.gitignore import GitignoreStack
 
-        ignores = GitignoreStack(absroot) if self.options.respect_gitignore else None
+            ignores = GitignoreStack(absroot)
         stack: list[str] = [""]
         excludes = self.options.excludes
         while stack:
