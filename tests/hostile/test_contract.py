@@ -155,18 +155,18 @@ def test_a_fifo_is_reported_never_opened(tmp_path: Path) -> None:
 
 def test_permission_denied_is_reported_and_the_scan_goes_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """In-process simulation (tests run as root, and root reads chmod 000 files): the engine's
-    `open` is replaced by one that refuses one path with EACCES, exactly what a non-root scan
+    file reader is replaced by one that refuses one path with EACCES, exactly what a non-root scan
     gets. The acceptance test does it for real, by dropping CAP_DAC_OVERRIDE."""
     (tmp_path / "locked.py").write_text(suite.EVENTS + "\n")
     (tmp_path / "ok.py").write_text(suite.OPEN_API + "\n")
-    real_open = builtins.open
+    real_read = engine.read_capped
 
-    def deny(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if str(file).endswith("locked.py"):
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, *args, **kwargs)
+    def deny(path: str, size_hint: int, cap: int) -> bytes:
+        if str(path).endswith("locked.py"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, size_hint, cap)
 
-    monkeypatch.setattr(engine, "open", deny, raising=False)
+    monkeypatch.setattr(engine, "read_capped", deny)
     result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
     assert [(n.path, n.reason, n.message) for n in result.notifications] == [
         ("locked.py", SkipReason.UNREADABLE, "locked.py: cannot read: Permission denied")]
