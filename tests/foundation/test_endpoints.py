@@ -106,3 +106,16 @@ def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
     result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
     (finding,) = result.findings
     assert (finding.location.start_line, finding.location.start_column) == (1, 29)
+
+
+def test_hyphenated_markers_do_not_match_longer_names(needles: Needles) -> None:
+    assert ("marker", "tiktok-embed") in tokens('<blockquote class="tiktok-embed" cite="x">', needles)
+    assert not [t for t in tokens('<div class="tiktok-embed-placeholder my-tiktok-embed">', needles)
+                if t[0] == "marker"]
+
+
+def test_email_in_a_source_string_is_a_mention(tmp_path: Path) -> None:
+    (tmp_path / "sdk.podspec").write_text(
+        "Pod::Spec.new do |s|\n  s.author = { 'Open Platform' => 'tiktok-openplatform@bytedance.com' }\nend\n")
+    (tmp_path / "mail.rb").write_text("SUPPORT = 'sdk-team@bytedance.com'\n")
+    assert [f for f in findings_of(tmp_path) if f[3] in ("error", "warning")] == []

@@ -183,7 +183,9 @@ class Extractor:
 
     def _tokens(self, start: int, end: int, context: Context) -> Iterator[Fact]:
         for tok in tokens_in(self.file, self.hits, start, end):
-            yield self._fact(tok.kind, tok.value, tok.start, tok.end, context, tok.evidence)
+            # an e-mail address (`sdk-team@bytedance.com`) names a company, it does not call a service
+            here = Context.DOCUMENTATION if tok.email else context
+            yield self._fact(tok.kind, tok.value, tok.start, tok.end, here, tok.evidence)
 
     # -- imports --------------------------------------------------------------------------------
 

@@ -154,4 +154,8 @@ def _marker_at(data: bytes, start: int, end: int, marker: str) -> Token | None:
         return None
     if end < len(data) and data[end] in _WORD_CHARS:
         return None
+    # a marker that is itself a hyphenated name (`tiktok-embed`) must not match a longer one
+    # (`tiktok-embed-placeholder`, `my-tiktok-embed`)
+    if b"-" in raw and ((start > 0 and data[start - 1] == 0x2D) or (end < len(data) and data[end] == 0x2D)):
+        return None
     return Token(FactKind.MARKER, marker, start, end, marker)
