@@ -232,6 +232,10 @@ def semgrep_targets(corpus: Path, semgrep_rules: Path) -> int | None:
 
 
 def semgrep_bin() -> str | None:
+    """$TIKTOK_SCAN_SEMGREP (semgrep in a venv of its own), else beside this Python, else PATH."""
+    explicit = os.environ.get("TIKTOK_SCAN_SEMGREP")
+    if explicit:
+        return explicit
     local = Path(sys.executable).parent / "semgrep"
     return str(local) if local.exists() else shutil.which("semgrep")
 
