@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_corpus import HERE, load_corpus  # noqa: E402
+from build_corpus import HERE, load_corpus
 
 
 def main(argv: list[str] | None = None) -> int:

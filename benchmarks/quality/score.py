@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_corpus import HERE, Case, load_corpus  # noqa: E402
+from build_corpus import HERE, Case, load_corpus
 
 REPRODUCE = (
     "python benchmarks/quality/build_corpus.py && python benchmarks/quality/scan_corpus.py && "
@@ -142,10 +142,12 @@ def markdown(outcomes: dict[str, Outcome], version: str = "") -> str:
         "",
         "| measure | value | target |",
         "|---|---|---|",
-        f"| recall on `tiktok` cases (an `error` from a TT rule) | {t.detected}/{t.tiktok} = {t.recall:.3f} | >= 0.98 |",
+        f"| recall on `tiktok` cases (an `error` from a TT rule) | {t.detected}/{t.tiktok} = {t.recall:.3f} "
+        "| >= 0.98 |",
         f"| `clean` cases flagged at warning or error | {t.clean_flagged}/{t.clean} | 0 |",
         f"| `affiliate` cases reported under TT rules | {t.affiliate_under_tt}/{t.affiliate} | 0 |",
-        f"| findings per MB on `clean` cases (all levels) | {t.per_mb:.3f} ({t.clean_findings} in {t.clean_mb:.1f} MB) | - |",
+        f"| findings per MB on `clean` cases (all levels) | {t.per_mb:.3f} "
+        f"({t.clean_findings} in {t.clean_mb:.1f} MB) | - |",
         f"| targets met | {'yes' if t.targets_met else 'NO'} | |",
         "",
         "| case | label | outcome | errors (TT) | warnings | notes | rules at warning/error |",
