@@ -48,6 +48,7 @@ from scanner.analyzers.lockfile.pubspec import PubspecAnalyzer
 from scanner.analyzers.lockfile.pubspec_lock import PubspecLockAnalyzer
 from scanner.analyzers.lockfile.pylock import PylockAnalyzer
 from scanner.analyzers.lockfile.pyproject import PyprojectAnalyzer
+from scanner.analyzers.lockfile.python_metadata import PythonMetadataAnalyzer
 from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAnalyzer
 from scanner.analyzers.lockfile.sbom_cyclonedx import CycloneDxAnalyzer
 from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
@@ -87,6 +88,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     PnpmLockAnalyzer,
     BunLockAnalyzer,
     PythonRequirementsAnalyzer,
+    PythonMetadataAnalyzer,
     PyprojectAnalyzer,
     SetupCfgAnalyzer,
     PipfileAnalyzer,

@@ -25,7 +25,9 @@ def test_package_json_one_and_two() -> None:
     one = npm_package_json.parse("package.json",
                                  '{"name": "web",\n "dependencies": {\n  "tiktok-pixel": "2.0.3"\n }}')
     assert [(p.purl, p.line, p.column, p.direct, p.dependency_path) for p in one] == [
+        ("pkg:npm/web", 1, 3, None, ("web",)),  # the manifest's own name: the package these files are
         ("pkg:npm/tiktok-pixel@2.0.3", 3, 4, True, ("web", "tiktok-pixel"))]
+    assert one[0].scope == "self"
     text = ('{\n "devDependencies": {\n  "@larksuiteoapi/node-sdk": "^1.2.0",\n'
             '  "react-native-tiktok-business-sdk": "~1.7.1"\n }\n}')
     two = npm_package_json.parse("package.json", text)
@@ -47,7 +49,8 @@ def test_package_json_real_files() -> None:
     pkgs = npm_package_json.parse(*real("npm-v3/package.json"))
     assert (by_name(pkgs, "tiktok-pixel").line, by_name(pkgs, "js-tiktoken").line) == (7, 10)
     ws = npm_package_json.parse(*real("npm-workspaces/packages/web/package.json"))
-    assert [(p.purl, p.line, p.dependency_path) for p in ws] == [("pkg:npm/tiktok-pixel", 6, ("web", "tiktok-pixel"))]
+    assert [(p.purl, p.line, p.dependency_path) for p in ws] == [
+        ("pkg:npm/web@1.0.0", 2, ("web",)), ("pkg:npm/tiktok-pixel", 6, ("web", "tiktok-pixel"))]
 
 
 # -- package-lock.json / npm-shrinkwrap.json -------------------------------------------------------

@@ -32,6 +32,7 @@ from scanner.analyzers.lockfile import (
     podspec,
     pubspec,
     pubspec_lock,
+    python_metadata,
     sbom_cyclonedx,
     sbom_spdx,
     swift_package,
@@ -85,6 +86,8 @@ MALFORMED: list[tuple[Parse, str, str]] = [
     (cordova_plugin.parse, "plugin.xml", "<plugin><platform></plugin>"),
     (sbom_cyclonedx.parse, "bom.json", '{"bomFormat": "CycloneDX", '),
     (sbom_spdx.parse, "x.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": {}}'),
+    (python_metadata.parse, "PKG-INFO", "not core metadata\n"),
+    (python_metadata.parse, "METADATA", "Metadata-Version: 2.1\nSummary: no name\n"),
 ]
 
 
@@ -106,7 +109,7 @@ EMPTY: list[tuple[Parse, str]] = [
     (composer_json.parse, "composer.json"), (composer_lock.parse, "composer.lock"),
     (nuget_project.parse, "App.csproj"), (nuget_packages_config.parse, "packages.config"),
     (nuget_lock.parse, "packages.lock.json"), (cordova_plugin.parse, "plugin.xml"),
-    (sbom_cyclonedx.parse, "bom.json"), (sbom_spdx.parse, "x.spdx.json"),
+    (sbom_cyclonedx.parse, "bom.json"), (sbom_spdx.parse, "x.spdx.json"), (python_metadata.parse, "PKG-INFO"),
 ]
 
 

@@ -2,6 +2,10 @@
 
 A manifest records ranges, not versions, so the purl carries a version only when the range is an
 exact version. `npm:` aliases are reported under the real package name.
+
+The manifest's own `name` is reported too (scope `self`, at its version): it says which package
+these files ARE. A `node_modules/<pkg>/package.json`, a vendored copy or a published tarball
+(`package/package.json`) of a TikTok SDK is that SDK even when nothing else in the tree names it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     lines = JsonLines(clean)
     root = display_name(data.get("name"), "(root)")
     out: list[DeclaredPackage] = []
+    identity = _identity(data, lines)
+    if identity is not None:
+        out.append(identity)
     for section, scope in SECTIONS:
         deps = require_mapping(path, data.get(section), section)
         for key, spec in deps.items():
@@ -61,6 +68,23 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 direct=True, dependency_path=(root, name), scope=scope,
             ))
     return out
+
+
+def _identity(data: dict[str, object], lines: JsonLines) -> DeclaredPackage | None:
+    """The package the manifest describes, from its `name` and `version` fields."""
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
+        return None
+    pos = lines.position("name")
+    if pos is None:  # pragma: no cover - a parsed key always has a position
+        return None
+    raw = data.get("version")
+    version = exact_version(raw) if isinstance(raw, str) else None
+    return DeclaredPackage(
+        purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+        line=pos[0], column=pos[1], end_column=pos[1] + len("name"),
+        direct=None, dependency_path=(name,), scope="self",
+    )
 
 
 class NpmPackageJsonAnalyzer(ParserAnalyzer):

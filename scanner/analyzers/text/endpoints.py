@@ -16,6 +16,9 @@ from scanner.model import Context, Fact
 
 DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".asciidoc", ".rdoc", ".textile", ".org")
 DOC_NAMES = ("readme", "changelog", "changes", "license", "licence", "notice", "authors", "history", "contributing")
+# Python core metadata (wheel `*.dist-info/METADATA`, sdist `PKG-INFO`): headers plus the README as the
+# long description; prose about a package, never a call. Exact names only (`metadata.json` is config).
+CORE_METADATA_NAMES = ("metadata", "pkg-info")
 MARKUP_SUFFIXES = (".html", ".htm", ".xhtml", ".vue", ".svelte", ".astro", ".hbs", ".handlebars", ".ejs",
                    ".erb", ".liquid", ".njk", ".jinja", ".jinja2", ".twig", ".mustache", ".cshtml", ".razor",
                    ".jsp", ".aspx", ".php", ".phtml", ".blade.php")
@@ -35,7 +38,7 @@ SLASH_COMMENT_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", 
 def file_context(name: str) -> Context:
     lower = name.lower()
     stem = lower.rsplit(".", 1)[0]
-    if lower.endswith(DOC_SUFFIXES) or stem in DOC_NAMES or lower in DOC_NAMES:
+    if lower.endswith(DOC_SUFFIXES) or stem in DOC_NAMES or lower in DOC_NAMES or lower in CORE_METADATA_NAMES:
         return Context.DOCUMENTATION
     if lower.endswith(MARKUP_SUFFIXES):
         return Context.MARKUP
