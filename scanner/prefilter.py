@@ -79,15 +79,29 @@ def _module_literals(name: str) -> set[str]:
 
 
 def _package_literals(purl: str) -> set[str]:
+    """Literals that any file declaring the package must contain, as distinctive as possible.
+
+    A name that is a common word (`client`, `typings`) is only looked for with what always comes
+    with it: the Maven group (Gradle `group:artifact`, pom `<groupId>`, lockfiles), the npm scope
+    (`@scope/name`), the Go/Swift path without its host (`owner/repo`, never `github.com` alone).
+    """
+    kind = purl[4:].split("/", 1)[0] if purl.startswith("pkg:") else ""
     body = purl.split(":", 1)[1].split("/", 1)[1] if "/" in purl else purl
-    body = body.rstrip("*").replace("%40", "@")
-    parts = body.split("/")
-    name = parts[-1] or (parts[-2] if len(parts) > 1 else "")
-    out = {name}
-    if len(parts) > 1 and parts[0]:
-        out.add(parts[0])  # maven group, npm scope, go host path: `com.tiktok.open.sdk`
-    if purl.startswith("pkg:pypi/"):
-        out.update({name.replace("-", "_"), name.replace("_", "-")})
+    body = body.rstrip("*").replace("%40", "@").replace("%2F", "/")
+    parts = [p for p in body.split("/") if p]
+    if not parts:
+        return set()
+    name = parts[-1] if not body.endswith("/") else ""
+    if kind == "maven":
+        return {parts[0]}  # the group: `com.tiktok.open.sdk`, `io.github.jwdeveloper.tiktok`
+    if kind in ("golang", "swift", "github"):
+        path = parts[1:] if "." in parts[0] and len(parts) > 1 else parts  # drop `github.com`
+        return {"/".join(path[:2])} if len(path) >= 2 else {path[0]}
+    if kind == "npm" and parts[0].startswith("@"):
+        return {"/".join(parts[:2])} if len(parts) >= 2 else {parts[0]}
+    out = {name or parts[-1]}
+    if kind == "pypi":
+        out.update({o.replace("-", "_") for o in out} | {o.replace("_", "-") for o in out})
     return {o for o in out if o}
 
 
