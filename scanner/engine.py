@@ -173,7 +173,7 @@ class Scanner:
         # run the same analyzers (and a test's registry override reaches them)
         self.analyzers: tuple[Analyzer, ...] = (
             build_analyzers() if analyzer_classes is None else tuple(cls() for cls in analyzer_classes))
-        self._all_need_candidates = all(a.needs_candidates for a in self.analyzers)
+        self._candidate_free = tuple(a for a in self.analyzers if not a.needs_candidates)
         self.limits = config.limits
 
     # -- one file -------------------------------------------------------------------------------
@@ -249,18 +249,17 @@ class Scanner:
         text = is_text(data)
         if text and data.startswith((b"\xff\xfe", b"\xfe\xff")):
             data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
-        wanting = [a for a in self.analyzers if a.wants(inner, text)]
+        # The prefilter first (one hyperscan pass): without a hit only the few analyzers that need
+        # no candidate are even asked, so routing costs nothing for the files that cannot match.
+        hits = self.prefilter.hits(data)
+        if hits:
+            outcome.candidate = True
+        pool = self.analyzers if hits else self._candidate_free
+        wanting = [a for a in pool if a.wants(inner, text)]
         if not wanting:
             return
         if text and len(data) > self.limits.max_line_length:
             wanting = self._long_lines(shown, data, wanting, outcome)
-        hits: list[tuple[int, int]] = []
-        if any(a.needs_candidates for a in wanting):
-            hits = self.prefilter.hits(data)
-            if hits:
-                outcome.candidate = True
-            elif self._all_need_candidates or all(a.needs_candidates for a in wanting):
-                return  # nothing can match: no FileInput, no analyzer loop
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
                          needles=self.needles, limits=self.limits)
         facts: list[tuple[int, Fact]] = []

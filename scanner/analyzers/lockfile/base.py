@@ -8,6 +8,7 @@ it and turns its packages into PACKAGE facts; matching decides which are TikTok'
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
@@ -53,7 +54,15 @@ class ParserAnalyzer:
         if not is_text:
             return False
         base = path.rsplit("/", 1)[-1]
-        return base in self.filenames or any(fnmatch.fnmatchcase(base, p) for p in self.patterns)
+        if base in self.filenames:
+            return True
+        if not self.patterns:
+            return False
+        matcher = type(self).__dict__.get("_pattern_regex")
+        if matcher is None:  # compiled once per class: routing runs for every file of a scan
+            matcher = re.compile("|".join(fnmatch.translate(p) for p in self.patterns))
+            type(self)._pattern_regex = matcher  # type: ignore[attr-defined]
+        return matcher.match(base) is not None
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         for pkg in type(self).parse(file.inner_path, file.text):

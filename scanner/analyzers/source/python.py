@@ -99,6 +99,12 @@ class PythonAnalyzer:
         roots = _candidate_roots(file)
         if not any(c.value.split(".", 1)[0].lower() in roots for c in lexed.code):
             return lexed
+        if len(file.data) > LIBCST_MAX_BYTES:
+            # scope analysis grows far faster than the file (generated API clients of 100+ KB took
+            # seconds each): past this size the lexer's imports and strings stand alone
+            self._note(file, f"{len(file.data)} bytes is over the {LIBCST_MAX_BYTES}-byte limit for resolving calls; "
+                             f"imports and endpoint strings were read by the lexer")
+            return lexed
         longest = max((len(line) for line in text.splitlines()), default=0)
         if longest > file.limits.max_line_length:
             self._note(file, f"a line of {longest} characters is over the {file.limits.max_line_length}-character "
@@ -198,6 +204,9 @@ class RegionIndex:
                     inner = region.context
             i -= 1
         return inner or Context.CODE
+
+
+LIBCST_MAX_BYTES = 24 * 1024  # files resolved with libcst's QualifiedNameProvider; larger ones are lexed
 
 
 # -- libcst ---------------------------------------------------------------------------------------
