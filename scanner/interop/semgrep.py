@@ -1,11 +1,21 @@
-"""semgrep interop: the source signatures as semgrep rules, and semgrep's results as our findings.
+r"""semgrep interop: the source signatures as semgrep rules, and semgrep's results as our findings.
 
-`export_semgrep(ruleset)` writes one semgrep rule per (signature, language, kind of matcher):
-imports of the signature's modules, calls of its symbols, and its hosts/URLs inside string
-literals (never in comments, nor in Python docstrings). Endpoint regexes carry the precedence of
-our matcher, where the most specific signature wins: the `tiktok.com` domain rule excludes hosts and
-URLs that a more specific rule claims (`business-api.tiktok.com`), so semgrep reports one rule
-per endpoint, as the built-in engine does.
+`export_semgrep(ruleset)` writes semgrep rules per (signature, language, kind of matcher): imports
+of the signature's modules, calls of its symbols, and its hosts/URLs and markers inside string
+literals (never in comments, nor in Python docstrings). Calls are read as the built-in engine reads
+them: the callee text of every call against a regex of the symbol's chains (whole chain, last two
+links, `Foo.new`/`[Foo alloc]`, prefixes), and, for `module.*` symbols, calls through the names the
+language's imports bind (`import X from 'm'`, destructured `require`, `import a.b.C [as D]`,
+`use A\B as C`, Dart and Go import prefixes). Languages semgrep cannot parse (Objective-C, Groovy)
+get regex rules limited to their file names that skip strings and comments; HTML runs the
+JavaScript rules on inline scripts and `on*=` handlers (`metavariable-pattern`). Endpoint regexes
+carry the precedence of our matcher, where the most specific signature wins: the `tiktok.com`
+domain rule excludes hosts and URLs that a more specific rule claims (`business-api.tiktok.com`),
+so semgrep reports one rule per endpoint, as the built-in engine does.
+
+Known limits: semgrep cannot name the package that an unaliased Go import or a plain PHP
+`use A\B\C;` binds (aliased ones are followed), and Groovy/Dart bound names are followed for the
+first `BOUND_IMPORTS` TikTok imports of a file.
 
 `run_semgrep(paths, ruleset)` runs an installed semgrep offline (`--metrics=off`, only our rules)
 and maps every result back to our rule id, level and message; `merge_findings` adds them to the
@@ -205,10 +215,13 @@ def _module_rule(lang: str, names: Sequence[str]) -> dict[str, Any] | None:
     pats = _module_patterns(lang)
     if not pats:
         return {"pattern-regex": _import_line_regex(lang, names)}
-    return {"patterns": [
+    patterns: list[dict[str, Any]] = [
         {"pattern-either": [{"pattern": p} for p in pats]},
         {"metavariable-regex": {"metavariable": "$M", "regex": _module_regex(names)}},
-    ]}
+    ]
+    if lang != "python":  # the built-in engine reports the line of the module's string, not of `import (`
+        patterns.append({"focus-metavariable": "$M"})
+    return {"patterns": patterns}
 
 
 def _dotted(name: str, sep: str) -> str:
@@ -355,12 +368,8 @@ def _binding_rules(lang: str, heads: Sequence[tuple[str, str]]) -> list[dict[str
     elif lang == "php":  # `use A\B\C as D;` (semgrep cannot split the name a plain `use A\B\C;` binds)
         under = {"metavariable-regex": {"metavariable": "$NS", "regex": _head_regex(heads, "\\").replace(r"\z", "$")}}
         out.append({"patterns": [_inside("use $NS as $X;"), under, {"pattern-either": _calls_of("$X", lang)}]})
-    elif lang == "dart":  # `import 'package:x/y.dart' as p;` binds `p` to the package
-        module = {"metavariable-regex": {"metavariable": "$M", "regex": "^package:(?:" + "|".join(
-            sorted({re.escape(h) for h, _ in heads})) + ")/"}}
-        for quote in ("'", '"'):
-            form = f"import {quote}$M{quote} as $X;"
-            out.append({"patterns": [_inside(form), module, {"pattern-either": _calls_of("$X", lang)}]})
+    elif lang == "dart":  # `import 'package:x/y.dart' as p;`: `'$M'` is string interpolation in Dart
+        out.extend(_regex_bindings(lang, heads, {"pattern-not-regex": f"{_C_STRINGS}|{_C_COMMENTS}"}))
     elif lang == "go":  # `import p "path"` (semgrep cannot name the package an unaliased import binds)
         module = {"metavariable-regex": {"metavariable": "$M", "regex": _head_regex(heads).replace(r"\z", "$")}}
         out.append({"patterns": [_inside('import $X "$M"'), module,
@@ -474,8 +483,8 @@ def _line_call_regexes(lang: str, names: Iterable[str]) -> list[str]:
                 tail = r"[\w$]*" if prefix else r"\b"
                 out.append(rf"\[\s*{re.escape(parts[0])}\s+{re.escape(parts[1])}{tail}")
             continue
-        # Groovy: `a.b(...)`, `new A(...)`, and command calls `a.b x`
-        call = r"(?:\s*\(|[ \t]+(?=[\w$\"'\[]))"
+        # Groovy: `a.b(...)`, `new A(...)` (command calls `a.b x` are left out, as source/jvm reads them)
+        call = r"\s*\("
         body = _chain(parts, prefix).replace(_GAP, "")
         if len(parts) == 1 and not prefix:
             out.append(rf"(?<![\w$.])(?:new\s+)?{body}{call}")
@@ -485,26 +494,34 @@ def _line_call_regexes(lang: str, names: Iterable[str]) -> list[str]:
     return out
 
 
-GROOVY_BOUND_IMPORTS = 4  # TikTok imports per Groovy file whose bound names are followed
+BOUND_IMPORTS = 4  # TikTok imports per Groovy or Dart file whose bound names are followed
 
 
 def _regex_bindings(lang: str, heads: Sequence[tuple[str, str]], code_only: dict[str, Any]
                     ) -> list[dict[str, Any]]:
-    """Groovy: calls through names bound by `import a.b.C [as D]`. A regex match cannot overlap
-    another, so one regex runs from the file's first TikTok import to its end and binds the
-    n-th one's name; the use must lie inside that span (semgrep intersects the two matches and
-    unifies the named group `X`)."""
-    if lang != "groovy" or not heads:
+    """Calls through names bound by Groovy's `import a.b.C [as D]` and Dart's `import
+    'package:p/x.dart' as d;`, where semgrep has no import pattern. A regex match cannot overlap
+    another, so one regex runs from the file's first TikTok import to its end and binds the n-th
+    one's name; the call must lie inside that span (semgrep intersects the two matches and unifies
+    the named group `X`)."""
+    if not heads:
         return []
-    alts = "|".join(sorted({_dotted(h, r"\.") for h, _ in heads}))
-    start = rf"^[ \t]*import[ \t]+(?:static[ \t]+)?(?:{alts})\b"
-    alias = rf"{start}[\w$.]*[ \t]+as[ \t]+(?P<X>[\w$]+)"
-    plain = rf"{start}(?:\.[\w$]+)*\.(?P<X>[\w$]+)[ \t]*;?[ \t]*$"
-    use = r"(?<![\w$.])(?:new\s+)?(?P<X>[\w$]+)\s*(?:\(|\.\s*[\w$]+)"
+    if lang == "groovy":
+        alts = "|".join(sorted({_dotted(h, r"\.") for h, _ in heads}))
+        start = rf"^[ \t]*import[ \t]+(?:static[ \t]+)?(?:{alts})\b"
+        binds = [rf"{start}[\w$.]*[ \t]+as[ \t]+(?P<X>[\w$]+)",
+                 rf"{start}(?:\.[\w$]+)*\.(?P<X>[\w$]+)[ \t]*;?[ \t]*$"]
+    elif lang == "dart":
+        alts = "|".join(sorted({re.escape(h) for h, _ in heads}))
+        start = rf"""^[ \t]*import[ \t]+['"]package:(?:{alts})/"""
+        binds = [rf"""{start}[^'"\n]*['"][ \t]+as[ \t]+(?P<X>[\w$]+)"""]
+    else:
+        return []
+    use = r"(?<![\w$.])(?:new\s+)?(?P<X>[\w$]+)(?:\s*\.\s*[\w$]+)*\s*\("
     out = []
-    for skip in range(GROOVY_BOUND_IMPORTS):
+    for skip in range(BOUND_IMPORTS):
         before = rf"(?:{start}[^\n]*\n[\s\S]*?){{{skip}}}" if skip else ""
-        for bind in (alias, plain):
+        for bind in binds:
             out.append({"patterns": [{"pattern-regex": rf"(?m){before}{bind}[\s\S]*"}, {"pattern-regex": use},
                                      code_only]})
     return out
