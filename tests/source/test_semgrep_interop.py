@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_every_source_signature_is_exported_with_its_rule_id(ruleset: RuleSet,
         meta = rule["metadata"]
         assert isinstance(meta, dict) and rule_id.startswith(meta[sg.META_RULE] + "-")
     with_code = {r.id for r in ruleset.rules if r.matchers.modules or r.matchers.symbols or r.matchers.hosts
-                 or r.matchers.domains or r.matchers.urls}
+                 or r.matchers.domains or r.matchers.urls or r.matchers.markers}
     assert {rid.split("-", 1)[0] for rid in exported} == with_code
 
 
@@ -80,6 +81,50 @@ def test_endpoint_regexes_keep_most_specific_rule_precedence(exported: dict[str,
                                   '"support@tiktok.com"'])
 def test_endpoint_regexes_respect_host_boundaries(exported: dict[str, dict[str, object]], text: str) -> None:
     assert not _endpoint_regex(exported, "TT306").search(text)
+
+
+@pytest.mark.parametrize(("callee", "name", "matches"), [
+    ("ttq.track", "ttq.track", True),
+    ("window.ttq?.track", "ttq.track", True),  # the last two links
+    ("window.ttq!.page", "ttq.page", True),
+    ("myttq.track", "ttq.track", False),
+    ("ttq.trackAll", "ttq.track", False),
+    ("ttq.track.bind", "ttq.track", False),
+    ("AuthApi(activity).authorize", "AuthApi.authorize", True),  # argument lists are left out
+    ("TikTokOpenApiFactory.create(this).authorize", "TikTokOpenApiFactory.create", False),
+    ("TikTokSDK.instance.login", "TikTokSDK.instance*", True),  # a prefix of the whole chain
+    ("MyTikTokSDK.instance.login", "TikTokSDK.instance*", False),
+    ("TTMinis.gameStart", "TTMinis.game*", True),
+    ("Tiktok::Open::Sdk::Client.new", "Tiktok::Open::Sdk*", True),
+    ("TikTokOpenSDKShareRequest.alloc", "TikTokOpenSDKShareRequest", True),  # `[[Cls alloc] init]`
+    ("TikTokOpenConfig", "TikTokOpenConfig", True),
+    ("config.TikTokOpenConfig", "TikTokOpenConfig", False),
+    ("com.tiktok.open.sdk.auth.AuthApi", "com.tiktok.open.sdk.*", True),
+    ("com.tiktok.openx.Api", "com.tiktok.open.sdk.*", False),
+])
+def test_callee_regex_reads_chains_as_the_builtin_engine(callee: str, name: str, matches: bool) -> None:
+    regex = sg._callee_regex([name])
+    assert regex is not None
+    # PCRE's `\z` (the very end) is `\Z` in Python's re before 3.14
+    assert bool(re.search(regex.replace(r"\z", r"\Z"), callee)) is matches
+
+
+def test_module_only_symbols_are_matched_through_imports_not_text(exported: dict[str, dict[str, object]]) -> None:
+    """`tiktok-live-connector/*` or a Go import path cannot be a callee: no text regex for them
+    (a regex once matched a commented-out Go import), only the names their imports bind."""
+    assert sg._callee_regex(["tiktok-live-connector.*", "github.com/bububa/tiktok-business/*"]) is None
+    go = str(exported["TT206-symbol-go"])
+    assert "pattern-regex" not in go and "import $X" in go
+
+
+def test_languages_without_a_semgrep_parser_get_path_limited_regex_rules(
+        exported: dict[str, dict[str, object]]) -> None:
+    for rule_id, globs in [("TT201-symbol-objc", "*.m"), ("TT203-module-groovy", "*.gradle")]:
+        rule = exported[rule_id]
+        assert rule["languages"] == ["regex"]
+        paths = rule["paths"]
+        assert isinstance(paths, dict) and globs in paths["include"]
+    assert exported["TT204-symbol-html"]["languages"] == ["html"]
 
 
 def test_merge_dedupes_by_rule_path_and_line() -> None:
@@ -118,16 +163,35 @@ def test_validation_can_fail() -> None:
     assert not ok and "import (" in messages
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("folder", ["python"])
-def test_semgrep_finds_the_same_code_findings(ruleset: RuleSet, folder: str) -> None:
+FOLDERS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def test_every_language_folder_is_compared() -> None:
+    assert FOLDERS == ["csharp", "dart", "go", "groovy", "html", "java", "js", "kotlin", "objc", "php", "python",
+                       "ruby", "swift", "ts"]
+
+
+@pytest.fixture(scope="module")
+def semgrep_findings(ruleset: RuleSet) -> list[Finding]:
+    """One semgrep run over every fixture folder (paths relative to tests/fixtures/source)."""
     exe = semgrep_or_skip()
-    root = FIXTURES / folder
-    builtin = run_scan(ScanConfig(roots=[str(root)], jobs=1), ruleset).findings
-    ours = {(f.rule_id, f.location.path, f.location.start_line) for f in builtin
+    return sg.run_semgrep([FIXTURES], ruleset, executable=exe)
+
+
+def _code_findings(findings: list[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.rule_id, f.location.path, f.location.start_line) for f in findings
             if f.context in CODE_CONTEXTS and f.level.at_least(Level.WARNING)}
-    theirs_findings = sg.run_semgrep([root], ruleset, executable=exe)
-    theirs = {(f.rule_id, f.location.path, f.location.start_line) for f in theirs_findings}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_semgrep_finds_the_same_code_findings(ruleset: RuleSet, semgrep_findings: list[Finding], folder: str) -> None:
+    """Same (rule, path, line) set as the built-in engine, imports resolved as it resolves them."""
+    root = FIXTURES / folder
+    ours = _code_findings(run_scan(ScanConfig(roots=[str(root)], jobs=1), ruleset).findings)
+    theirs_findings = [replace(f, location=replace(f.location, path=f.location.path.removeprefix(folder + "/")))
+                       for f in semgrep_findings if f.location.path.startswith(folder + "/")]
+    theirs = _code_findings(theirs_findings)
     assert ours, "the fixtures must have code findings"
     assert theirs == ours
     assert all(f.analyzer == "semgrep" for f in theirs_findings)
