@@ -559,8 +559,8 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
                 if progress:
                     progress(n, total)
     else:
-        refs = iter([*head, *refs])
-        _parallel(config, scanner, list(refs), jobs, absorb, progress, tuple(type(a) for a in scanner.analyzers))
+        _parallel(config, scanner, itertools.chain(head, refs), jobs, absorb, progress,
+                  tuple(type(a) for a in scanner.analyzers))
     stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:
         notifications.extend(walker.notifications)
@@ -599,36 +599,46 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
 
 
-def _parallel(config: ScanConfig, scanner: Scanner, refs: Sequence[FileRef], jobs: int,
+def _parallel(config: ScanConfig, scanner: Scanner, refs: Iterable[FileRef], jobs: int,
               absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
               analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
     """Batches in a process pool; a worker that crashes or hangs costs one file, not the scan.
 
-    A file past its budget in Python code is stopped by SIGALRM inside the worker. A worker stuck
-    in native code (or killed by a segfault, `os._exit`, the OOM killer) breaks the pool: the file
-    it held is found through the heartbeat and retried alone in an isolated worker (hung files are
-    reported, not retried), the pool is restarted for everything else, and results already
-    returned are kept. On Linux the workers are forked with the parent's compiled scanner.
+    The walk is streamed: batches are handed to the workers as the walk finds them, so scanning
+    starts at once and the walk overlaps it. A file past its budget in Python code is stopped by
+    SIGALRM inside the worker. A worker stuck in native code (or killed by a segfault, `os._exit`,
+    the OOM killer) breaks the pool: the file it held is found through the heartbeat and retried
+    alone in an isolated worker (hung files are reported, not retried), the pool is restarted for
+    everything else, and results already returned are kept. On Linux the workers are forked with
+    the parent's compiled scanner.
     """
-
     ctx = _pool_context()
     ruleset = scanner.ruleset
     inherited = scanner if ctx.get_start_method() == "fork" else None
     done = 0
+    pulled = 0
+
+    def counted(stream: Iterable[FileRef]) -> Iterator[FileRef]:
+        nonlocal pulled
+        for ref in stream:
+            pulled += 1
+            yield ref
 
     def batch_done(count: int) -> None:
         nonlocal done
         done += count
         if progress:
-            progress(done, len(refs))
+            progress(done, max(pulled, done))
 
-    pending = list(_batches(refs))
+    more: Iterator[list[FileRef]] | None = _batches(counted(refs))
+    pending: list[list[FileRef]] = []
     isolate: list[FileRef] = []
     for _round in range(8):  # each round ends with every batch done or at least one file taken out
-        if not pending:
+        if not pending and more is None:
             break
         pending, suspects, hung = _pool_round(ctx, config, ruleset, analyzer_classes, pending, jobs, absorb,
-                                              batch_done, inherited)
+                                              batch_done, inherited, more)
+        more = None  # the first round drained the walk
         for ref in hung:
             absorb(FileOutcome(notifications=[_hung_note(ref, config.limits.file_timeout)]))
             batch_done(1)
@@ -645,13 +655,16 @@ def _parallel(config: ScanConfig, scanner: Scanner, refs: Sequence[FileRef], job
 def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None,
                 batches: list[list[FileRef]], jobs: int, absorb: Callable[[FileOutcome], None],
                 batch_done: Callable[[int], None], inherited: Scanner | None = None,
+                more: Iterator[list[FileRef]] | None = None,
                 ) -> tuple[list[list[FileRef]], list[FileRef], list[FileRef]]:
-    """One pool over `batches`. Returns (unfinished batches, crash suspects, files killed for hanging)."""
+    """One pool over `batches` and then `more` (pulled while the workers run, at most a few batches
+    ahead). Returns (unfinished batches, crash suspects, files killed for hanging)."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    workers = max(1, min(jobs, len(batches)))
+    batches = list(batches)
+    workers = max(1, jobs if more is not None else min(jobs, len(batches)))
     heartbeat = ctx.Array("d", workers * HEARTBEAT_FIELDS, lock=False)
     slots = ctx.Value("i", 0)
     deadline = _kill_deadline(config.limits.file_timeout)
@@ -659,6 +672,7 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
     hung: list[FileRef] = []
     killed: set[int] = set()
     broken = False
+    max_pending = workers * 4  # the walk runs ahead of the workers, memory does not grow with the tree
 
     def take(future: Future[list[FileOutcome]], batch_id: int) -> bool:
         try:
@@ -674,11 +688,32 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
                              initargs=(config, ruleset, analyzer_classes, heartbeat, slots, inherited)) as pool:
         futures = {pool.submit(_worker_batch, batch, batch_id): batch_id for batch_id, batch in unfinished.items()}
         waiting: set[Future[list[FileOutcome]]] = set(futures)
+
+        def feed() -> None:
+            nonlocal more
+            while more is not None and len(waiting) < max_pending:
+                batch = next(more, None)
+                if batch is None:
+                    more = None
+                    return
+                batch_id = len(batches)
+                batches.append(batch)
+                unfinished[batch_id] = batch
+                future = pool.submit(_worker_batch, batch, batch_id)
+                futures[future] = batch_id
+                waiting.add(future)
+
+        feed()
         while waiting and not broken:
-            finished, waiting = wait(waiting, timeout=1.0 if deadline else None, return_when=FIRST_COMPLETED)
+            finished, still = wait(waiting, timeout=1.0 if deadline else None, return_when=FIRST_COMPLETED)
+            waiting.clear()
+            waiting.update(still)
             for future in finished:
                 broken = not take(future, futures[future]) or broken
-            if deadline is None or broken:
+            if broken:
+                continue
+            feed()
+            if deadline is None:
                 continue
             children = {p.pid for p in multiprocessing.active_children()}
             for pid, batch_id, index in _overdue(heartbeat, deadline):
@@ -690,6 +725,10 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
         for future, batch_id in futures.items():
             if batch_id in unfinished and future.done() and not future.cancelled() and future.exception() is None:
                 take(future, batch_id)
+    if more is not None:  # the pool broke before the walk ended: the rest goes to the next round
+        for batch in more:
+            unfinished[len(batches)] = batch
+            batches.append(batch)
     suspects: list[FileRef] = []
     if broken:
         for pid, batch_id, index in _overdue(heartbeat, -1.0):
