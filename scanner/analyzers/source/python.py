@@ -97,7 +97,13 @@ class PythonAnalyzer:
         text = file.text
         lexed = read_with_tokenize(text)
         roots = _candidate_roots(file)
-        if not any(c.value.split(".", 1)[0].lower() in roots for c in lexed.code):
+        imported = {c.value.split(".", 1)[0] for c in lexed.code if c.value.split(".", 1)[0].lower() in roots}
+        if not imported:
+            return lexed
+        folders = set(file.inner_path.split("/")[:-1])
+        if imported <= folders:
+            # the SDK's own package (`TikTokLive/client/client.py` importing `TikTokLive.…`): its
+            # imports already identify it; resolving its internal calls would add nothing but time
             return lexed
         if len(file.data) > LIBCST_MAX_BYTES:
             # scope analysis grows far faster than the file (generated API clients of 100+ KB took
