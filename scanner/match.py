@@ -232,7 +232,7 @@ def level_for(rule: Rule, fact: Fact) -> Level:
 _KIND_PHRASE = {
     FactKind.PACKAGE: "dependency",
     FactKind.MODULE: "import of",
-    FactKind.SYMBOL: "use of",
+    FactKind.SYMBOL: "call of",
     FactKind.HOST: "service host",
     FactKind.URL: "service URL",
     FactKind.SCHEME: "URL scheme",
@@ -246,7 +246,7 @@ _KIND_PHRASE = {
 def message_for(rule: Rule, fact: Fact) -> str:
     shown = fact.evidence or fact.value
     parts = [f"{rule.title}: {_KIND_PHRASE[fact.kind]} `{shown}`"]
-    if fact.context not in (Context.DEPENDENCY, Context.BINARY, Context.CODE):
+    if fact.context not in (Context.DEPENDENCY, Context.BINARY, Context.CODE, Context.CALL, Context.IMPORT):
         parts.append(f"in {fact.context.value}")
     if fact.location.members:
         parts.append(f"inside {fact.location.display_path}")
