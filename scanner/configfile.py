@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.errors import ConfigError
-from scanner.limits import Limits
+from scanner.limits import LIMIT_NAMES, Limits, limits_from_mapping
 from scanner.suppress import AllowEntry
 
 if sys.version_info >= (3, 11):
@@ -65,16 +65,6 @@ _KEYS: dict[str, str] = {
     "limits": "a table",
     "allow": "an array of tables ([[tool.tiktok-scan.allow]])",
 }
-_LIMIT_KEYS: dict[str, type] = {
-    "max-file-size": int,
-    "max-member-size": int,
-    "max-archive-depth": int,
-    "max-archive-total": int,
-    "max-archive-members": int,
-    "max-compression-ratio": float,
-    "max-line-length": int,
-    "file-timeout": float,
-}
 _ALLOW_KEYS = ("rules", "paths", "purls", "reason")
 
 
@@ -96,13 +86,11 @@ class FileConfig:
     include_suppressed: bool | None = None
     jobs: int | None = None
     baseline: Path | None = None
-    limits: dict[str, float] = field(default_factory=dict)  # Limits field name -> value
+    limits: Limits | None = None  # from the [limits] table, defaults filled in
     allow: list[AllowEntry] = field(default_factory=list)
 
     def apply_limits(self, base: Limits) -> Limits:
-        from dataclasses import replace
-
-        return replace(base, **self.limits) if self.limits else base  # type: ignore[arg-type]
+        return self.limits if self.limits is not None else base
 
 
 def find_config(start: Path) -> Path | None:
@@ -216,20 +204,15 @@ def parse_table(table: dict[str, Any], where: str, base: Path) -> FileConfig:
     return cfg
 
 
-def _limits(value: Any, where: str) -> dict[str, float]:
+def _limits(value: Any, where: str) -> Limits:
+    """The [limits] table, read by the same code as the command-line options (sizes take K/M/G)."""
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table")
-    out: dict[str, float] = {}
-    for key, raw in value.items():
-        if key not in _LIMIT_KEYS:
-            raise _unknown(where, key, list(_LIMIT_KEYS))
-        kind = _LIMIT_KEYS[key]
-        ok = isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw > 0
-        if not ok or (kind is int and not isinstance(raw, int)):
-            noun = "a positive integer" if kind is int else "a positive number"
-            raise ConfigError(f"{where}: {key!r} must be {noun}, not {raw!r}")
-        out[key.replace("-", "_")] = kind(raw)
-    return out
+    known = [name.replace("_", "-") for name in LIMIT_NAMES]
+    for key in value:
+        if key not in known:
+            raise _unknown(where, key, known)
+    return limits_from_mapping(value, source=where)
 
 
 def _allow(value: Any, where: str) -> list[AllowEntry]:

@@ -866,10 +866,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def _utc_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def level_counts(findings: Iterable[Finding]) -> dict[Level, int]:
-    counts = {lvl: 0 for lvl in Level}
-    for f in findings:
-        counts[f.level] += 1
-    return counts

@@ -96,6 +96,9 @@ def parse_seconds(text: str) -> float:
     return float(m.group(1)) * _TIME_UNITS[m.group(2)]
 
 
+LIMIT_NAMES: tuple[str, ...] = tuple(_KINDS)  # Limits field names, in declaration order
+
+
 def _convert(name: str, value: object) -> int | float:
     kind = _KINDS[name]
     if isinstance(value, bool):

@@ -7,7 +7,6 @@ distributed cluster. Tasks are pure functions of their arguments, so both give i
 from __future__ import annotations
 
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -228,7 +227,3 @@ def _failed_result(task: Task, error: str) -> ScanResult:
                         Level.ERROR)
     return ScanResult(roots=(task.repo.path,), findings=[], notifications=[note], stats=ScanStats(),
                       analyzers=(), packs=(), successful=False, fatal_error=error)
-
-
-def describe_error(exc: BaseException) -> str:
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -276,7 +276,7 @@ def _construct(node: Any, loader: Any, depth: int) -> Any:
 def load_toml(path: str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text.lstrip("\ufeff"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ParseError(f"{path}: not valid TOML: {exc}") from exc
 
 

@@ -12,18 +12,18 @@ import json
 import re
 import sys
 from bisect import bisect_right
-from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from packageurl import PackageURL
 
+from scanner.analyzers.lockfile import common
 from scanner.errors import ParseError
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - the project targets 3.11, tomli is the same parser
-    import tomli as tomllib
+    pass
 
 KeyPath = tuple[str | int, ...]
 
@@ -199,11 +199,7 @@ _TOML_KEY_PART = re.compile(r""""((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+)""
 _TOML_STRING = re.compile(r'"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
 
 
-def load_toml(path: str, text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as exc:
-        raise ParseError(f"{path}: not valid TOML: {exc}") from exc
+load_toml = common.load_toml  # one TOML loader for every lockfile parser
 
 
 def _toml_key(raw: str) -> tuple[str, ...]:
@@ -341,20 +337,8 @@ def canonical_pypi(name: str) -> str:
 
 
 def shortest_paths(roots: Iterable[str], edges: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
-    """Breadth-first paths from the roots: node -> (root, ..., node); deterministic (sorted children)."""
-    out: dict[str, tuple[str, ...]] = {}
-    queue: deque[str] = deque()
-    for root in roots:
-        if root not in out:
-            out[root] = (root,)
-            queue.append(root)
-    while queue:
-        node = queue.popleft()
-        for child in sorted(set(edges.get(node, ()))):
-            if child not in out:
-                out[child] = (*out[node], child)
-                queue.append(child)
-    return out
+    """Breadth-first paths from the roots: node -> (root, ..., node) (see `common.shortest_paths`)."""
+    return common.shortest_paths(edges, roots)
 
 
 def require_mapping(path: str, value: Any, what: str) -> dict[str, Any]:
