@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scanner.errors import UsageError
 from scanner.model import Finding, ScanResult
+from scanner.safe_open import MiB, read_regular_file
 
 FORMAT_VERSION = 1
 
@@ -83,11 +84,22 @@ class Baseline:
         return len(self.keys)
 
 
+MAX_BASELINE_BYTES = 64 * MiB
+
+
 def load(path: Path) -> Baseline:
+    """A baseline file: a regular file (never a FIFO or device) of at most MAX_BASELINE_BYTES."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        data = read_regular_file(path, MAX_BASELINE_BYTES, follow_symlinks=True)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from exc
+    return loads(data, path)
+
+
+def loads(data: bytes, path: Path | str) -> Baseline:
+    """A baseline from its bytes (read from disk or from a git revision); `path` names it in messages."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: not a tiktok-scan baseline (invalid JSON: {exc})") from exc
     if not isinstance(doc, dict) or doc.get("tool") != "tiktok-scan" or not isinstance(doc.get("findings"), list):

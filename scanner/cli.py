@@ -19,6 +19,7 @@ from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level, ScanResult
 
 if TYPE_CHECKING:  # heavy modules stay out of the start-up path (pre-commit runs this per commit)
+    from scanner.baseline import Baseline
     from scanner.config import ScanConfig
     from scanner.configfile import FileConfig
 
@@ -59,6 +60,9 @@ def _add_selection_options(p: argparse.ArgumentParser) -> None:
                    help="configuration file (default: .tiktok-scan.toml or pyproject.toml [tool.tiktok-scan], "
                         "looked up from the current directory to the repository root)")
     p.add_argument("--no-config", action="store_true", help="ignore configuration files")
+    p.add_argument("--config-ref", metavar="REF",
+                   help="read the configuration file (and its baseline) from git revision REF, e.g. the pull "
+                        "request's base branch, instead of the working tree: the change cannot alter its own scan")
     p.add_argument("--no-inline-suppressions", dest="inline_suppressions", action="store_false", default=None,
                    help="ignore `tiktok-scan: ignore` comments (audits of code you do not own)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -241,6 +245,9 @@ class _Setup:
     config: ScanConfig
     file_config: FileConfig
     mode: str  # walk | files | pre-commit | staged | since
+    git_root: Path | None = None  # diff scans: the repository
+    base: str | None = None  # diff scans: the revision the change is compared with
+    base_label: str = ""
 
 
 def _pick(cli: T | None, configured: T | None, default: T) -> T:
@@ -250,16 +257,39 @@ def _pick(cli: T | None, configured: T | None, default: T) -> T:
 
 
 def _file_config(args: argparse.Namespace) -> FileConfig:
-    from scanner.configfile import FileConfig, find_config, load_config
+    from scanner.configfile import FileConfig, candidates, find_config, find_config_in, load_config
 
     if args.no_config:
         return FileConfig()
-    path = Path(args.config) if args.config else find_config(Path.cwd())
+    if getattr(args, "config_ref", None):
+        from scanner import gitdiff
+
+        root = gitdiff.repo_root(Path.cwd())
+        paths = [Path(args.config).resolve()] if args.config else candidates(Path.cwd())
+        found = find_config_in(_revision_reader(root, args.config_ref), paths)
+        return found[1] if found else FileConfig()
+    if args.config:
+        return load_config(Path(args.config), trusted=True)
+    path = find_config(Path.cwd())
     return load_config(path) if path is not None else FileConfig()
 
 
-def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str | None, str]:
-    """(roots, explicit files relative to the srcroot or None, srcroot, mode)."""
+def _revision_reader(root: Path, revision: str) -> Callable[[Path], bytes | None]:
+    """A file's bytes at `revision` ('' for the index), by its path in the work tree."""
+    from scanner import gitdiff
+
+    def read(path: Path) -> bytes | None:
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return None
+        return gitdiff.show(root, revision, rel)
+
+    return read
+
+
+def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str | None, str, Path | None, str | None]:
+    """(roots, explicit files relative to the srcroot or None, srcroot, mode, git root, base revision)."""
     from scanner.config import find_srcroot
 
     if getattr(args, "pre_commit", False):
@@ -271,13 +301,14 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
             if rel.startswith(".."):
                 raise UsageError(f"{name}: outside the repository {srcroot}")
             files.append(Path(rel).as_posix())
-        return [srcroot], files, srcroot, "pre-commit"
+        return [srcroot], files, srcroot, "pre-commit", None, None
     paths = list(args.paths) or ["."]
     if getattr(args, "staged", False) or getattr(args, "since", None):
         from scanner import gitdiff
 
         root = gitdiff.repo_root(Path.cwd())
         if args.staged:
+            base = "HEAD"
             changed = gitdiff.staged_files(root)
             partly = sorted(set(changed) & set(gitdiff.unstaged_files(root)))
             if partly:
@@ -285,13 +316,14 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
                                  f"their working-tree copies are scanned: {', '.join(partly[:5])}"
                                  f"{' ...' if len(partly) > 5 else ''}\n")
         else:
+            base = gitdiff.merge_base(root, args.since)
             changed = gitdiff.changed_since(root, args.since)
         files = gitdiff.under(changed, root, paths)
-        return [str(root)], files, args.srcroot or str(root), "staged" if args.staged else "since"
+        return [str(root)], files, args.srcroot or str(root), "staged" if args.staged else "since", root, base
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
-    return paths, None, args.srcroot, "walk"
+    return paths, None, args.srcroot, "walk", None, None
 
 
 def _setup(args: argparse.Namespace) -> _Setup:
@@ -299,7 +331,7 @@ def _setup(args: argparse.Namespace) -> _Setup:
     from scanner.limits import Limits, limits_from_args
 
     fc = _file_config(args)
-    roots, files, srcroot, mode = _targets(args)
+    roots, files, srcroot, mode, git_root, base = _targets(args)
     limits = limits_from_args(args, base=fc.apply_limits(Limits()))  # flags override the config file
     fail_on = _pick(getattr(args, "fail_on", None), fc.fail_on, "error")
     config = ScanConfig(
@@ -316,7 +348,8 @@ def _setup(args: argparse.Namespace) -> _Setup:
         srcroot=srcroot,
         inline_suppressions=_pick(args.inline_suppressions, fc.inline_suppressions, True),
     )
-    return _Setup(config=config, file_config=fc, mode=mode)
+    label = {"staged": "HEAD", "since": f"the merge base with {getattr(args, 'since', '')}"}.get(mode, "")
+    return _Setup(config=config, file_config=fc, mode=mode, git_root=git_root, base=base, base_label=label)
 
 
 def _run(args: argparse.Namespace, setup: _Setup) -> ScanResult:
@@ -376,25 +409,68 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     setup = _setup(args)
     fc = setup.file_config
     baseline_path = Path(args.baseline) if args.baseline else fc.baseline
-    baseline = None
-    if baseline_path is not None:
-        from scanner.baseline import load
-
-        baseline = load(baseline_path)  # read before scanning: a bad file fails fast
+    baseline = _load_baseline(args, baseline_path, from_config=not args.baseline)  # a bad file fails fast
     result = _run(args, setup)
     if baseline is not None:
         from scanner.baseline import apply_baseline
 
         apply_baseline(result, baseline)
+    fail_on = setup.config.fail_on
+    guarded = setup.base is not None and not args.no_config and not args.config_ref
+    if guarded and _guard_configuration(setup, baseline_path, baseline, result) and args.fail_on is None:
+        # the weakened configuration may itself raise fail-on: it does not get to decide this exit
+        fail_on = fail_on if fail_on.at_least(Level.NOTE) and not fail_on.at_least(Level.ERROR) else Level.ERROR
     args.format = _pick(args.format, fc.format, "text")
     args.min_level = _pick(args.min_level, fc.min_level, "note")
     args.category = _pick(args.category, fc.category, "tiktok-scan")
     args.include_suppressed = _pick(args.include_suppressed, fc.include_suppressed, False)
     _write(_render(args, result), args.output)
-    code = exit_code(result, setup.config.fail_on)
+    code = exit_code(result, fail_on)
     if setup.mode == "pre-commit" and code == EXIT_FINDINGS:
-        sys.stdout.write(_blocked_message(result, setup.config.fail_on))
+        sys.stdout.write(_blocked_message(result, fail_on))
     return code
+
+
+def _load_baseline(args: argparse.Namespace, path: Path | None, from_config: bool) -> Baseline | None:
+    """The baseline to apply; with --config-ref a configured baseline comes from that revision too."""
+    if path is None:
+        return None
+    from scanner.baseline import load, loads
+
+    if from_config and getattr(args, "config_ref", None):
+        from scanner import gitdiff
+
+        data = _revision_reader(gitdiff.repo_root(Path.cwd()), args.config_ref)(path)
+        if data is None:
+            raise UsageError(f"{path}: the baseline is not in {args.config_ref}")
+        return loads(data, f"{args.config_ref}:{path}")
+    return load(path)
+
+
+def _guard_configuration(setup: _Setup, baseline_path: Path | None, baseline: Baseline | None,
+                         result: ScanResult) -> bool:
+    """Diff scans: a change that weakens the scan's own configuration is a finding (TS101); any found?"""
+    from scanner import config_guard
+    from scanner.configfile import candidates
+
+    assert setup.git_root is not None and setup.base is not None
+    fc = setup.file_config
+    text = ""
+    if fc.source is not None:
+        try:
+            text = fc.source.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+    paths = [fc.source] if fc.source is not None and fc.source not in candidates(Path.cwd()) else \
+        candidates(Path.cwd())
+    guard = config_guard.GuardInput(
+        root=setup.git_root, base_label=setup.base_label, read_base=_revision_reader(setup.git_root, setup.base),
+        config_paths=paths, after=fc, after_text=text, baseline_path=baseline_path, after_baseline=baseline)
+    findings = config_guard.check(guard)
+    if findings:
+        result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key)
+        result.rules = (*result.rules, config_guard.rule())
+    return bool(findings)
 
 
 def _blocked_message(result: ScanResult, fail_on: Level) -> str:

@@ -25,13 +25,16 @@ the same directory. Keys are kebab-case; an unknown key is an error with a close
 from __future__ import annotations
 
 import difflib
+import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scanner.errors import ConfigError
 from scanner.limits import LIMIT_NAMES, Limits, limits_from_mapping
+from scanner.safe_open import MiB, inside, read_regular_file
 from scanner.suppress import AllowEntry
 
 if sys.version_info >= (3, 11):
@@ -40,6 +43,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 CONFIG_NAME = ".tiktok-scan.toml"
+MAX_CONFIG_BYTES = 1 * MiB
 PYPROJECT = "pyproject.toml"
 SECTION = "tool.tiktok-scan"
 
@@ -93,52 +97,103 @@ class FileConfig:
         return self.limits if self.limits is not None else base
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest `.tiktok-scan.toml`, or pyproject.toml with a [tool.tiktok-scan] table."""
+def candidates(start: Path) -> list[Path]:
+    """Where a configuration may sit, nearest first: each directory up to the repository root."""
     start = start.resolve()
+    out: list[Path] = []
     for directory in (start, *start.parents):
-        own = directory / CONFIG_NAME
-        if own.is_file():
-            return own
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _has_section(pyproject):
-            return pyproject
+        out += [directory / CONFIG_NAME, directory / PYPROJECT]
         if (directory / ".git").exists():
             break
+    return out
+
+
+def repository_of(path: Path) -> Path:
+    """The repository a configuration file belongs to (its paths must stay inside it)."""
+    start = path.resolve().parent
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.tiktok-scan.toml`, or pyproject.toml with a [tool.tiktok-scan] table.
+
+    A candidate that is a link or a special file is an error, not skipped: skipping would be a
+    silent way for a scanned tree to change which configuration applies.
+    """
+    for path in candidates(start):
+        if not os.path.lexists(path):
+            continue
+        data = _read_bytes(path, follow_symlinks=False)
+        if path.name == CONFIG_NAME or _table(_parse(data, path), path) is not None:
+            return path
     return None
 
 
-def _has_section(pyproject: Path) -> bool:
-    try:
-        text = pyproject.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "tiktok-scan" in text and isinstance(_read(pyproject).get("tool", {}).get("tiktok-scan"), dict)
+def find_config_in(read: Callable[[Path], bytes | None], paths: list[Path]) -> tuple[Path, FileConfig] | None:
+    """The first configuration among `paths` as `read` sees them (a git revision, say), parsed."""
+    for path in paths:
+        data = read(path)
+        if data is None:
+            continue
+        cfg = parse_config(data, path, bound=repository_of(path))
+        if cfg is not None:
+            return path, cfg
+    return None
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read_bytes(path: Path, follow_symlinks: bool) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return read_regular_file(path, MAX_CONFIG_BYTES, follow_symlinks=follow_symlinks)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _parse(data: bytes, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
 
 
-def load_config(path: Path) -> FileConfig:
-    """Read and validate one configuration file."""
-    doc = _read(path)
-    if path.name == PYPROJECT:
-        table = doc.get("tool", {}).get("tiktok-scan", {})
-        where = f"{path}: [{SECTION}]"
-    else:
-        table = doc
-        where = str(path)
+def _table(doc: dict[str, Any], path: Path) -> Any:
+    if path.name != PYPROJECT:
+        return doc
+    tool = doc.get("tool", {})
+    return tool.get("tiktok-scan") if isinstance(tool, dict) else None
+
+
+def parse_config(data: bytes, path: Path, bound: Path | None = None) -> FileConfig | None:
+    """One configuration file's settings (None: a pyproject.toml without the table).
+
+    `bound` is set for configuration that comes from the scanned tree: its paths must stay inside
+    that repository and its `jobs` is capped at the core count.
+    """
+    table = _table(_parse(data, path), path)
+    if table is None:
+        return None
+    where = f"{path}: [{SECTION}]" if path.name == PYPROJECT else str(path)
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
-    cfg = parse_table(table, where, path.parent)
+    cfg = parse_table(table, where, path.parent, bound)
     cfg.source = path
+    return cfg
+
+
+def load_config(path: Path, trusted: bool = False) -> FileConfig:
+    """Read and validate one configuration file.
+
+    `trusted`: named by the user with --config (links followed, paths anywhere); otherwise it was
+    found in the scanned tree and is bounded.
+    """
+    data = _read_bytes(path, follow_symlinks=trusted)
+    cfg = parse_config(data, path, bound=None if trusted else repository_of(path))
+    if cfg is None:
+        raise ConfigError(f"{path}: has no [{SECTION}] table")
     return cfg
 
 
@@ -168,7 +223,13 @@ def _bool(value: Any, where: str, key: str) -> bool:
     return value
 
 
-def parse_table(table: dict[str, Any], where: str, base: Path) -> FileConfig:
+def _bounded(path: Path, bound: Path | None, where: str, key: str) -> Path:
+    if bound is not None and not inside(path, bound):
+        raise ConfigError(f"{where}: {key!r} must stay inside the repository {bound}, not {path}")
+    return path
+
+
+def parse_table(table: dict[str, Any], where: str, base: Path, bound: Path | None = None) -> FileConfig:
     cfg = FileConfig()
     for key, value in table.items():
         if key not in _KEYS:
@@ -176,7 +237,7 @@ def parse_table(table: dict[str, Any], where: str, base: Path) -> FileConfig:
         if key in ("packs", "disable-packs", "exclude"):
             setattr(cfg, key.replace("-", "_"), _str_list(value, where, key))
         elif key == "signatures":
-            cfg.signatures = [(base / p) for p in _str_list(value, where, key)]
+            cfg.signatures = [_bounded(base / p, bound, where, key) for p in _str_list(value, where, key)]
         elif key == "fail-on":
             cfg.fail_on = _choice(value, where, key, LEVELS)
         elif key == "min-level":
@@ -192,11 +253,11 @@ def parse_table(table: dict[str, Any], where: str, base: Path) -> FileConfig:
         elif key == "jobs":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{where}: 'jobs' must be an integer >= 0, not {value!r}")
-            cfg.jobs = value
+            cfg.jobs = min(value, os.cpu_count() or 1) if bound is not None else value
         elif key == "baseline":
             if not isinstance(value, str) or not value:
                 raise ConfigError(f"{where}: 'baseline' must be a path, not {value!r}")
-            cfg.baseline = base / value
+            cfg.baseline = _bounded(base / value, bound, where, key)
         elif key == "limits":
             cfg.limits = _limits(value, f"{where} limits")
         elif key == "allow":

@@ -25,6 +25,7 @@ from scanner.rules.model import (
     Rule,
     RuleSet,
 )
+from scanner.safe_open import MiB, read_regular_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +33,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FORMAT_VERSION = 1
+MAX_SIGNATURE_FILE_BYTES = 1 * MiB
 RULE_ID = re.compile(r"^[A-Z]{2,5}[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -116,9 +118,11 @@ def _check_unique(packs: list[Pack]) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A signature file: a regular file of at most 1 MiB (team packs may sit in a scanned tree)."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_regular_file(path, MAX_SIGNATURE_FILE_BYTES, follow_symlinks=True).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SignatureError(str(path), "<toml>", f"not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SignatureError(str(path), "<toml>", f"not valid TOML: {exc}") from exc
     except OSError as exc:
@@ -213,7 +217,7 @@ def load_rule(path: Path, pack: str) -> Rule:
         help_markdown=data["help"].strip(),
         references=references,
         tags=_strings(where, "tags", data.get("tags", [])),
-        matchers=_matchers(where, data["match"]),
+        matchers=_matchers(where, data["match"], allow_empty=data["category"] == "scan-integrity"),
         source_file=where,
     )
 
@@ -243,11 +247,11 @@ def _per_ecosystem(where: str, key: str, value: object) -> dict[str, tuple[str, 
     return out
 
 
-def _matchers(where: str, match: Mapping[str, Any]) -> Matchers:
+def _matchers(where: str, match: Mapping[str, Any], allow_empty: bool = False) -> Matchers:
     for key in match:
         if key not in MATCHER_KEYS:
             raise SignatureError(where, f"match.{key}", f"unknown matcher; expected one of {list(MATCHER_KEYS)}")
-    if not match:
+    if not match and not allow_empty:  # scan-integrity rules are raised by the scan, not by a fact
         raise SignatureError(where, "match", "a rule needs at least one matcher")
     values: dict[str, Any] = {}
     for key, value in match.items():

@@ -15,6 +15,7 @@ CATEGORIES = (
     "affiliate",
     "mention",
     "payment-sdk",
+    "scan-integrity",  # about the scan itself (its configuration weakened in a change), no matcher
 )
 EVIDENCE_LEVELS = ("declared", "present", "called", "endpoint")
 PRECISIONS = ("very-high", "high", "medium", "low")
