@@ -178,10 +178,11 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        parent = Path(output).parent
-        if not parent.is_dir():  # create only what is missing: nothing is touched outside the output's path
-            parent.mkdir(parents=True)
-        Path(output).write_text(text, encoding="utf-8")
+        from scanner.output import write_report
+
+        # no link inside the current directory (the checkout a CI job scans) is followed, nor one at the
+        # report's own name; missing directories are created, and only those
+        write_report(output, text)
     else:
         sys.stdout.write(text)
 

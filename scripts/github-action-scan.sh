@@ -6,7 +6,12 @@
 set -uo pipefail
 
 scan=${TIKTOK_SCAN:-tiktok-scan}
-sarif=${INPUT_SARIF_FILE:-tiktok-scan.sarif}
+# By default the SARIF goes outside the checkout: the scanned tree (a pull request) must not be able
+# to place a file or link where the report is written.
+sarif=${INPUT_SARIF_FILE:-}
+if [ -z "$sarif" ]; then
+    sarif="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/tiktok-scan.sarif"
+fi
 read -r -a paths <<< "${INPUT_PATH:-.}"
 read -r -a extra <<< "${INPUT_ARGS:-}"
 cmd=("$scan" scan --format sarif --output "$sarif" --no-progress
@@ -25,7 +30,8 @@ printf '%q ' "${cmd[@]}"; echo
 code=$?
 echo "::endgroup::"
 
-if [ -f "$sarif" ]; then
+# only a report this scan wrote: not one left by an earlier step, nor what a link refused by the scan names
+if [ "$code" -le 1 ] && [ -f "$sarif" ] && [ ! -L "$sarif" ]; then
     echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
     python_bin=$(dirname "$(command -v "$scan")")/python
     [ -x "$python_bin" ] || python_bin=python3

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanner import __version__
 from scanner.errors import UsageError
 from scanner.model import Level
+from scanner.output import make_directory, write_report
 
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
@@ -87,7 +89,9 @@ def _audit(args: argparse.Namespace) -> int:
     ruleset = load_packs([default_signature_dir()], enable=args.packs, disable=args.no_packs)
     rules = ruleset.by_id()
     out = Path(args.out)
-    (out / "sarif").mkdir(parents=True, exist_ok=True)
+    # the out directory may be created; links inside it (a `sarif` link to elsewhere) are refused
+    protect = [str(out), *(r.path for r in repos)]
+    make_directory(out / "sarif", protect=protect)
     store = AuditStore(Path(args.db) if args.db else out / "audit.sqlite")
     run_id = store.start_run(_utc_now(), __version__, ",".join(p.name for p in ruleset.packs))
     options = AuditOptions(enable_packs=tuple(args.packs), disable_packs=tuple(args.no_packs),
@@ -102,9 +106,9 @@ def _audit(args: argparse.Namespace) -> int:
     def on_repo(outcome: RepoOutcome) -> None:
         store.add_repo(run_id, outcome, rules)
         if outcome.result is not None:
-            (out / "sarif" / f"{outcome.repo.name}.sarif").write_text(
-                SarifReporter(category=f"tiktok-scan-{outcome.repo.name}", srcroot=outcome.repo.path)
-                .render(outcome.result), encoding="utf-8")
+            write_report(out / "sarif" / f"{outcome.repo.name}.sarif",
+                         SarifReporter(category=f"tiktok-scan-{outcome.repo.name}", srcroot=outcome.repo.path)
+                         .render(outcome.result), protect=protect)
 
     def progress(name: str, done: int, total: int) -> None:
         if tty:
@@ -120,10 +124,10 @@ def _audit(args: argparse.Namespace) -> int:
     trend = store.trend()
     store.close()
     title = f"{args.title} (run {run_id})"
-    (out / "report.md").write_text(markdown_report(outcomes, rules, title), encoding="utf-8")
-    (out / "report.csv").write_text(csv_report(outcomes, rules), encoding="utf-8")
-    (out / "report.html").write_text(html_report(outcomes, rules, title, trend), encoding="utf-8")
-    _write_inventory(outcomes, out)
+    write_report(out / "report.md", markdown_report(outcomes, rules, title), protect=protect)
+    write_report(out / "report.csv", csv_report(outcomes, rules), protect=protect)
+    write_report(out / "report.html", html_report(outcomes, rules, title, trend), protect=protect)
+    _write_inventory(outcomes, out, protect)
     failed = [o for o in outcomes if not o.ok]
     print(f"Audit run {run_id}: {len(outcomes)} repositories, {len(failed)} failed. Reports in {out}/")
     for o in outcomes:
@@ -140,7 +144,7 @@ def _audit(args: argparse.Namespace) -> int:
     return 1 if any(f.level.at_least(level) for o in outcomes if o.result for f in o.result.findings) else 0
 
 
-def _write_inventory(outcomes: list[RepoOutcome], out: Path) -> None:
+def _write_inventory(outcomes: list[RepoOutcome], out: Path, protect: Sequence[str]) -> None:
     """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name."""
     from dataclasses import replace
 
@@ -157,4 +161,4 @@ def _write_inventory(outcomes: list[RepoOutcome], out: Path) -> None:
             findings.append(replace(f, location=replace(f.location, path=f"{o.repo.name}/{f.location.path}")))
     merged = ScanResult(roots=tuple(o.repo.path for o in outcomes), findings=findings, notifications=[],
                         stats=ScanStats(), analyzers=(), packs=(), rules=rules)
-    (out / "inventory.cdx.json").write_text(cyclonedx_inventory(merged), encoding="utf-8")
+    write_report(out / "inventory.cdx.json", cyclonedx_inventory(merged), protect=protect)

@@ -59,8 +59,11 @@ def test_workflow_example_uploads_with_codeql_action() -> None:
 def github_env(tmp_path: Path) -> dict[str, str]:
     scan = shutil.which("tiktok-scan", path=str(Path(sys.executable).parent))
     assert scan is not None
-    return dict(os.environ, TIKTOK_SCAN=scan, GITHUB_ACTION_PATH=str(REPO),
-                GITHUB_OUTPUT=str(tmp_path / "output"), GITHUB_STEP_SUMMARY=str(tmp_path / "summary"))
+    (tmp_path / "runner-temp").mkdir()
+    env = dict(os.environ, TIKTOK_SCAN=scan, GITHUB_ACTION_PATH=str(REPO), RUNNER_TEMP=str(tmp_path / "runner-temp"),
+               GITHUB_OUTPUT=str(tmp_path / "output"), GITHUB_STEP_SUMMARY=str(tmp_path / "summary"))
+    env.pop("INPUT_SARIF_FILE", None)
+    return env
 
 
 def _run_step(cwd: Path, env: dict[str, str], **inputs: str) -> subprocess.CompletedProcess[str]:
@@ -97,7 +100,7 @@ def test_scan_step_with_fail_on_none_and_a_diff(git_repo: Path, github_env: dict
     git(git_repo, "commit", "-qm", "change")
     proc = _run_step(git_repo, github_env, since="HEAD~1", fail_on="error", category="tiktok-scan-pr")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    run = json.loads((git_repo / "tiktok-scan.sarif").read_text(encoding="utf-8"))["runs"][0]
+    run = json.loads((Path(github_env["RUNNER_TEMP"]) / "tiktok-scan.sarif").read_text(encoding="utf-8"))["runs"][0]
     assert run["results"] == []
     assert run["automationDetails"]["id"] == "tiktok-scan-pr/"
     proc = _run_step(git_repo, github_env, fail_on="none")
@@ -110,3 +113,63 @@ def test_scan_step_reports_tool_errors(git_repo: Path, github_env: dict[str, str
     assert proc.returncode == 2
     assert "::error title=tiktok-scan::the scan failed (exit code 2)" in proc.stdout
     assert "sarif-file" not in _outputs(github_env)
+
+
+# -- the scanned tree never redirects the report (issue 18) ---------------------------------------
+
+FINDING = 'NEW = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'
+
+
+def _pull_request_with_link(repo: Path, victim: Path) -> None:
+    """A checkout whose commit holds a finding and a link named like the report, to a file outside."""
+    victim.write_text("precious\n", encoding="utf-8")
+    os.utime(victim, (1_000_000_000, 1_000_000_000))
+    write(repo, {"app/events.py": FINDING})
+    os.symlink(victim, repo / "tiktok-scan.sarif")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a pull request")
+
+
+def _untouched(victim: Path) -> None:
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert victim.stat().st_mtime == 1_000_000_000
+    assert sorted(p.name for p in victim.parent.iterdir() if p.name.startswith(".tiktok-scan")) == []
+
+
+def test_scan_step_refuses_a_committed_link_at_the_sarif_file(git_repo: Path, github_env: dict[str, str],
+                                                              tmp_path: Path) -> None:
+    victim = tmp_path / "runner-file"
+    _pull_request_with_link(git_repo, victim)
+    proc = _run_step(git_repo, github_env, sarif_file="tiktok-scan.sarif")
+    assert proc.returncode == 2
+    assert "tiktok-scan: tiktok-scan.sarif: refusing to write through the symbolic link tiktok-scan.sarif -> " \
+           f"{victim}\n" in proc.stderr
+    assert "::error title=tiktok-scan::the scan failed (exit code 2)" in proc.stdout
+    assert "sarif-file" not in _outputs(github_env)
+    assert not Path(github_env["GITHUB_STEP_SUMMARY"]).exists()  # the victim was not read as a report either
+    _untouched(victim)
+
+
+def test_scan_step_writes_outside_the_checkout_by_default(git_repo: Path, github_env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    victim = tmp_path / "runner-file"
+    _pull_request_with_link(git_repo, victim)
+    proc = _run_step(git_repo, github_env)
+    assert proc.returncode == 1, proc.stderr
+    sarif = Path(github_env["RUNNER_TEMP"]) / "tiktok-scan.sarif"
+    assert _outputs(github_env) == {"sarif-file": str(sarif), "exit-code": "1"}
+    run = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]] \
+        == ["app/events.py"]
+    assert sorted(p.name for p in git_repo.iterdir()) == [".git", "app", "tiktok-scan.sarif"]  # nothing added
+    assert (git_repo / "tiktok-scan.sarif").is_symlink()
+    _untouched(victim)
+
+
+def test_action_default_sarif_file_is_outside_the_checkout() -> None:
+    action = _load(ACTION)
+    assert action["inputs"]["sarif-file"]["default"] == ""
+    assert "RUNNER_TEMP" in action["inputs"]["sarif-file"]["description"]
+    for step in _load(WORKFLOW)["jobs"]["tiktok-scan"]["steps"]:  # nor does the example write into the checkout
+        sarif = step.get("with", {}).get("sarif-file")
+        assert sarif is None or sarif.startswith("${{ runner.temp }}/"), sarif

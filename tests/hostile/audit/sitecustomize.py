@@ -38,6 +38,15 @@ def _multiprocessing_own(path: str) -> bool:
     return os.sep not in path and path.startswith("listener-")
 
 
+def _report_temp(path: str) -> bool:
+    """The temporary file the report is written to, then renamed over it (`.NAME.<hex>.tmp` beside it)."""
+    if not _ALLOWED_OUTPUT:
+        return False
+    real, output = os.path.realpath(path), os.path.realpath(_ALLOWED_OUTPUT)
+    name = os.path.basename(real)
+    return os.path.dirname(real) == os.path.dirname(output) and name.startswith(".") and name.endswith(".tmp")
+
+
 def _in_root(path: object) -> bool:
     return bool(_ROOT) and isinstance(path, (str, bytes)) and \
         os.path.realpath(os.fsdecode(path)).startswith(os.path.realpath(_ROOT) + os.sep)
@@ -63,11 +72,14 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
         if writing and isinstance(path, (str, bytes)):
             name = os.fsdecode(path)
             if os.path.realpath(name) != os.path.realpath(_ALLOWED_OUTPUT) and name != os.devnull \
-                    and not _multiprocessing_own(name):
+                    and not _multiprocessing_own(name) and not _report_temp(name):
                 problem = f"open for writing {name!r} mode={mode!r} flags={flags!r}"
     elif event in _FILE_EVENTS:
         path = args[0]
-        if isinstance(path, (str, bytes)) and not _multiprocessing_own(os.fsdecode(path)):
+        renames_report = event == "os.rename" and isinstance(args[1], (str, bytes)) \
+            and os.path.realpath(os.fsdecode(args[1])) == os.path.realpath(_ALLOWED_OUTPUT)
+        if isinstance(path, (str, bytes)) and not _multiprocessing_own(os.fsdecode(path)) \
+                and not (_report_temp(os.fsdecode(path)) and (renames_report or event == "os.remove")):
             problem = f"{event} {os.fsdecode(path)!r}"
     elif event in ("compile", "exec", "ctypes.dlopen"):
         filename = args[1] if event == "compile" and len(args) > 1 else args[0]
