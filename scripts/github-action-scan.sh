@@ -2,7 +2,8 @@
 # The scan step of action.yml, kept in a file so that it can be tested outside GitHub.
 # Inputs come from the environment (never interpolated into the script: no injection):
 #   TIKTOK_SCAN (the installed command), INPUT_PATH, INPUT_FAIL_ON, INPUT_SARIF_FILE,
-#   INPUT_CATEGORY, INPUT_SINCE, INPUT_BASELINE, INPUT_ARGS; GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+#   INPUT_CATEGORY, INPUT_SINCE, INPUT_CONFIG_FROM_BASE, INPUT_BASELINE, INPUT_ARGS;
+#   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 set -uo pipefail
 
 scan=${TIKTOK_SCAN:-tiktok-scan}
@@ -18,6 +19,10 @@ cmd=("$scan" scan --format sarif --output "$sarif" --no-progress
      --fail-on "${INPUT_FAIL_ON:-error}" --category "${INPUT_CATEGORY:-tiktok-scan}")
 if [ -n "${INPUT_SINCE:-}" ]; then
     cmd+=(--since "$INPUT_SINCE")
+    # the pull request cannot change its own scan: configuration and baseline come from the base
+    if [ "${INPUT_CONFIG_FROM_BASE:-true}" = "true" ]; then
+        cmd+=(--config-ref "$INPUT_SINCE")
+    fi
 fi
 if [ -n "${INPUT_BASELINE:-}" ]; then
     cmd+=(--baseline "$INPUT_BASELINE")

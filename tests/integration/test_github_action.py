@@ -173,3 +173,25 @@ def test_action_default_sarif_file_is_outside_the_checkout() -> None:
     for step in _load(WORKFLOW)["jobs"]["tiktok-scan"]["steps"]:  # nor does the example write into the checkout
         sarif = step.get("with", {}).get("sarif-file")
         assert sarif is None or sarif.startswith("${{ runner.temp }}/"), sarif
+
+
+def test_pull_request_cannot_change_its_own_scan(git_repo: Path, github_env: dict[str, str]) -> None:
+    """With `since`, the configuration comes from the base (config-from-base defaults to true)."""
+    write(git_repo, {"app.py": "print('clean')\n"})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "base")
+    write(git_repo, {".tiktok-scan.toml": 'exclude = ["**"]\nfail-on = "none"\n',
+                     "new.py": 'URL = "https://open.tiktokapis.com/v2/user/info/"\n'})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "pull request")
+    proc = _run_step(git_repo, github_env, since="HEAD~1")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "--config-ref HEAD" in proc.stdout  # the command line is echoed
+    run = json.loads((Path(github_env["RUNNER_TEMP"]) / "tiktok-scan.sarif").read_text(encoding="utf-8"))["runs"][0]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in run["results"]] \
+        == [("TT301", "new.py")]
+
+    proc = _run_step(git_repo, github_env, since="HEAD~1", config_from_base="false")
+    assert proc.returncode == 1  # the change's configuration applies, and its weakening is the finding
+    run = json.loads((Path(github_env["RUNNER_TEMP"]) / "tiktok-scan.sarif").read_text(encoding="utf-8"))["runs"][0]
+    assert {r["ruleId"] for r in run["results"]} == {"TS101"}
