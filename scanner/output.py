@@ -56,6 +56,22 @@ def write_report(path: str | os.PathLike[str], text: str, *, protect: Sequence[s
         raise OutputError(f"{shown}: cannot write: {exc.strerror or exc}") from exc
 
 
+def checked_path(path: str | os.PathLike[str], *, protect: Sequence[str | os.PathLike[str]] = ()) -> Path:
+    """`path` resolved under the same link policy, for files opened by a library (the audit's SQLite).
+
+    The parent directories are created; a link, FIFO or device at the final name is refused.
+    """
+    shown = _show(os.fspath(path))
+    given = Path(path)
+    roots = _Roots(protect, relative=not given.is_absolute())
+    try:
+        target = os.path.join(_resolve_directory(given.parent, roots, shown), given.name)
+        _check_target(target, roots, shown)
+    except OSError as exc:
+        raise OutputError(f"{shown}: cannot write: {exc.strerror or exc}") from exc
+    return Path(target)
+
+
 def make_directory(path: str | os.PathLike[str], *, protect: Sequence[str | os.PathLike[str]] = ()) -> Path:
     """Create `path` and whatever is missing above it, under the same link policy; return its resolved path."""
     shown = _show(os.fspath(path))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scanner import __version__
 from scanner.errors import UsageError
 from scanner.model import Level
-from scanner.output import make_directory, write_report
+from scanner.output import checked_path, make_directory, write_report
 
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
@@ -92,7 +92,7 @@ def _audit(args: argparse.Namespace) -> int:
     # the out directory may be created; links inside it (a `sarif` link to elsewhere) are refused
     protect = [str(out), *(r.path for r in repos)]
     make_directory(out / "sarif", protect=protect)
-    store = AuditStore(Path(args.db) if args.db else out / "audit.sqlite")
+    store = AuditStore(checked_path(Path(args.db) if args.db else out / "audit.sqlite", protect=protect))
     run_id = store.start_run(_utc_now(), __version__, ",".join(p.name for p in ruleset.packs))
     options = AuditOptions(enable_packs=tuple(args.packs), disable_packs=tuple(args.no_packs),
                            excludes=tuple(args.exclude))

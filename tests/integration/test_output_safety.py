@@ -257,6 +257,17 @@ def test_audit_refuses_a_linked_report(audited: Path, victim: Path, tmp_path: Pa
     assert f"{out}/report.html: refusing to write through the symbolic link {out}/report.html -> {victim}" in err
 
 
+def test_audit_refuses_a_linked_history_database(audited: Path, victim: Path, tmp_path: Path, run: Run) -> None:
+    out = tmp_path / "audit-out"
+    out.mkdir()
+    before = victim.read_bytes()
+    os.symlink(victim, out / "audit.sqlite")
+    code, err = run(["audit", str(audited), "--out", str(out), "--jobs", "1", "--no-progress"], tmp_path)
+    assert code == 2
+    assert f"{out}/audit.sqlite: refusing to write through the symbolic link" in err
+    assert victim.read_bytes() == before
+
+
 def test_audit_creates_its_out_directory(audited: Path, tmp_path: Path) -> None:
     out = tmp_path / "new" / "audit-out"
     code, err = _in_process(["audit", str(audited), "--out", str(out), "--jobs", "1", "--no-progress"], tmp_path)
