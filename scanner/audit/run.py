@@ -4,8 +4,9 @@ The default executor is a local process pool; `--dask-scheduler` sends the same 
 distributed cluster. Tasks are pure functions of their arguments, so both give identical results.
 
 An audited repository is data, never instructions: its scan configuration (`.tiktok-scan.toml`,
-`[tool.tiktok-scan]`) is never loaded, only the audit's own options apply, and no program is run
-on it (bare mirrors are read by `sources.bare_blobs`, without git).
+`[tool.tiktok-scan]`) is never loaded, its inline `tiktok-scan: ignore` comments are not honoured,
+only the audit's own options apply, and no program is run on it (bare mirrors are read by
+`sources.bare_blobs`, without git).
 """
 
 from __future__ import annotations
@@ -52,10 +53,12 @@ class RepoOutcome:
 
 
 def _config(task: Task, options: AuditOptions) -> ScanConfig:
+    """The audit's own options only. `tiktok-scan: ignore` comments in the audited code are not
+    honoured either: they are the audited repository telling the audit what not to report."""
     return ScanConfig(
         roots=[task.repo.path], srcroot=task.repo.path, enable_packs=list(options.enable_packs),
         disable_packs=list(options.disable_packs), excludes=list(options.excludes), limits=options.limits,
-        jobs=1, files=list(task.files) if task.files is not None else None,
+        jobs=1, files=list(task.files) if task.files is not None else None, inline_suppressions=False,
     )
 
 

@@ -251,6 +251,22 @@ def test_audits_never_read_the_scanned_repository_configuration(tmp_path: Path) 
         assert found >= INTACT, name
 
 
+def test_audits_do_not_honour_the_audited_code_s_inline_suppressions(tmp_path: Path) -> None:
+    """`tiktok-scan: ignore` comments hide findings from the repository's own scans, not from an
+    audit of it (checkout and bare mirror alike)."""
+    html = PIXEL_HTML.replace("</script>", "</script> <!-- tiktok-scan: ignore -->")
+    repo = make_checkout(tmp_path / "app", {"public/index.html": html})
+    mirror = make_bare_mirror(tmp_path / "app-mirror.git", repo)
+    scanned = subprocess.run([sys.executable, "-m", "scanner", "scan", ".", "--format", "json"], cwd=repo,
+                             capture_output=True, text=True, check=False)
+    assert scanned.returncode == 0, scanned.stdout  # the comment does suppress in a scan
+    out = tmp_path / "out"
+    assert main(["audit", str(repo), str(mirror), "--out", str(out), "--jobs", "1", "--no-progress"]) == 1
+    for name in ("app", "app-mirror"):
+        found, _ = _results(out / "sarif" / f"{name}.sarif")
+        assert found == {("public/index.html", 2, "TT303")}, name
+
+
 def test_the_audit_modules_never_load_a_configuration_file() -> None:
     import ast
 
