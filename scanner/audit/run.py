@@ -2,15 +2,20 @@
 
 The default executor is a local process pool; `--dask-scheduler` sends the same tasks to a Dask
 distributed cluster. Tasks are pure functions of their arguments, so both give identical results.
+
+An audited repository is data, never instructions: its scan configuration (`.tiktok-scan.toml`,
+`[tool.tiktok-scan]`) is never loaded, its inline `tiktok-scan: ignore` comments are not honoured,
+only the audit's own options apply, and no program is run on it (bare mirrors are read by
+`sources.bare_blobs`, without git).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from scanner.audit.sources import RepoSpec, bare_blobs, shard_files
+from scanner.audit.sources import BareFile, RepoSpec, Unread, bare_blobs, shard_files
 from scanner.config import ScanConfig
 from scanner.limits import Limits
 from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
@@ -48,10 +53,12 @@ class RepoOutcome:
 
 
 def _config(task: Task, options: AuditOptions) -> ScanConfig:
+    """The audit's own options only. `tiktok-scan: ignore` comments in the audited code are not
+    honoured either: they are the audited repository telling the audit what not to report."""
     return ScanConfig(
         roots=[task.repo.path], srcroot=task.repo.path, enable_packs=list(options.enable_packs),
         disable_packs=list(options.disable_packs), excludes=list(options.excludes), limits=options.limits,
-        jobs=1, files=list(task.files) if task.files is not None else None,
+        jobs=1, files=list(task.files) if task.files is not None else None, inline_suppressions=False,
     )
 
 
@@ -61,7 +68,24 @@ def scan_task(task: Task, options: AuditOptions) -> ScanResult:
 
     if task.repo.kind == "bare":
         return _scan_bare(task, options)
-    return run_scan(_config(task, options))
+    result = run_scan(_config(task, options))
+    if task.repo.note:  # a folder that looks like a bare repository but is not a readable one
+        note = Notification("HEAD", SkipReason.UNREADABLE, f"HEAD: {task.repo.note}")
+        result = replace(result, notifications=sorted({*result.notifications, note}))
+    return result
+
+
+def _unread_note(entry: BareFile) -> Notification:
+    """What the user is told about a file (or directory) of a bare mirror that was not read."""
+    path = entry.path
+    if entry.unread is Unread.TOO_LARGE:
+        why = entry.detail or f"{entry.size} bytes is over the file size limit"
+        return Notification(path, SkipReason.TOO_LARGE, f"{path}: {why}; not read")
+    if entry.unread is Unread.MISSING:
+        return Notification(path, SkipReason.UNREADABLE, f"{path}: object {entry.object_id} missing from the "
+                                                         f"repository (partial clone?); not fetched")
+    return Notification(path, SkipReason.UNREADABLE,
+                        f"{path}: object {entry.object_id} cannot be read ({entry.detail}); skipped")
 
 
 def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
@@ -74,17 +98,16 @@ def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
     findings: list[Finding] = []
     notes: list[Notification] = []
     stats = ScanStats()
-    for path, data, size in bare_blobs(task.repo.path, options.limits.max_file_size):
+    for entry in bare_blobs(task.repo.path, options.limits.max_file_size):
         stats.files_seen += 1
-        if data is None:
-            notes.append(Notification(path, SkipReason.TOO_LARGE,
-                                      f"{path}: {size} bytes is over the file size limit; not read"))
+        if entry.content is None:
+            notes.append(_unread_note(entry))
             continue
-        outcome = scanner.scan_bytes(path, data)
+        outcome = scanner.scan_bytes(entry.path, entry.content)
         findings.extend(outcome.findings)
         notes.extend(outcome.notifications)
         stats.files_analyzed += 1
-        stats.bytes_read += size
+        stats.bytes_read += entry.size
         stats.archive_members += outcome.members
         stats.candidate_files += int(outcome.candidate)
     findings.sort(key=lambda f: f.sort_key)

@@ -51,3 +51,57 @@ def make_fleet(base: Path) -> list[Path]:
     (artifacts / "config.json").write_text('{"endpoint": "https://open.tiktokapis.com/v2/user/info/"}\n')
     clean = make_checkout(base / "clean", {"src/tokens.py": "import tiktoken\n"})
     return [shop, android, mirror, artifacts, clean]
+
+
+REQUIREMENTS_SDK = "tiktok-business-api-sdk-official==1.1.3\n"  # TT103 at line 1
+PIXEL_JS = "fetch('https://analytics.tiktok.com/i18n/pixel/events.js');\n"  # TT303 at line 1
+
+# A bare repository config that makes git run a command: a partial clone whose promisor remote is an
+# `ext::` transport, allowed by the repository itself (which beats `-c protocol.allow=never`).
+# In an ext:: URL, `% ` is a space inside one argument: the command is `sh -c "touch MARKER"`.
+HOSTILE_CONFIG = """[core]
+\trepositoryformatversion = 1
+\tbare = true
+[extensions]
+\tpartialClone = origin
+[remote "origin"]
+\turl = ext::sh -c touch% {marker}
+\tpromisor = true
+\tpartialclonefilter = blob:none
+[protocol "ext"]
+\tallow = always
+"""
+
+
+def git_out(*args: str) -> str:
+    return subprocess.run([*GIT, *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def loose_path(mirror: Path, oid: str) -> Path:
+    return mirror / "objects" / oid[:2] / oid[2:]
+
+
+def make_hostile_mirror(base: Path, missing: str) -> tuple[Path, str, Path]:
+    """(mirror, id of the object deleted from it, marker) for a bare clone whose config would make a
+    git reader run `touch MARKER` when it lazily fetches the deleted object: `missing` is "blob"
+    (vendor/pixel.js's content) or "tree" (the vendor/ directory). The intact files are
+    public/index.html (TT303 at line 2) and requirements.txt (TT103 at line 1).
+
+    Proves on a copy that real git does run the command (so a test that the scanner does not is not
+    vacuous), then checks that the audited mirror still has no marker."""
+    source = make_checkout(base / f"src-{missing}", {"public/index.html": PIXEL_HTML,
+                                                     "requirements.txt": REQUIREMENTS_SDK,
+                                                     "vendor/pixel.js": PIXEL_JS})
+    mirror = make_bare_mirror(base / f"hostile-{missing}.git", source)
+    marker = base / f"marker-{missing}"
+    oid = git_out("--git-dir", str(mirror), "rev-parse", "HEAD:vendor" + ("/pixel.js" if missing == "blob" else ""))
+    loose_path(mirror, oid).unlink()  # a local clone keeps objects loose: one file per object
+    (mirror / "config").write_text(HOSTILE_CONFIG.format(marker=marker))
+    proof = base / f"proof-{missing}.git"
+    shutil.copytree(mirror, proof)
+    subprocess.run(["git", "-c", "protocol.allow=never", "--git-dir", str(proof), "cat-file", "-p", oid],
+                   capture_output=True, check=False)
+    assert marker.exists(), "real git did not run the promisor remote: the hostile fixture is vacuous"
+    marker.unlink()
+    shutil.rmtree(proof)
+    return mirror, oid, marker

@@ -8,6 +8,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from scanner.audit.sources import classify
 from scanner.audit.store import MIGRATIONS, SCHEMA_VERSION, AuditStore
 from tests.audit.conftest import GIT, GRADLE_OPEN_SDK, PIXEL_HTML, make_checkout, make_fleet
@@ -65,17 +67,47 @@ def test_audit_diff_reports_exactly_what_changed(tmp_path: Path) -> None:
     assert run_cli("audit", "diff", "1", "7", "--db", str(db)).returncode == 2
 
 
-def test_unreadable_repository_is_reported_and_the_rest_completes(tmp_path: Path) -> None:
+def test_an_empty_bare_repository_is_scanned_as_plain_files_and_says_why(tmp_path: Path) -> None:
+    """A bare repository with no commit (HEAD names a branch that does not exist yet) is not read as
+    a mirror: HEAD must resolve to a readable commit before the audit trusts the folder's git layout.
+    It is scanned as the plain files it is, with a notification saying why, so a broken mirror is
+    never silently reported clean."""
+    good = make_checkout(tmp_path / "good", {"a.py": "u = 'https://open.tiktokapis.com/v2/user/info/'\n"})
+    empty = tmp_path / "empty.git"
+    subprocess.run([*GIT, "init", "-q", "--bare", str(empty)], check=True)
+    assert classify(empty) == "artifacts"
+    proc = run_cli("audit", str(good), str(empty), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1, proc.stderr  # good's finding; nothing failed
+    assert "empty: ok; 0 error" in proc.stdout and "good: ok; 1 error" in proc.stdout
+    notes = json.loads((tmp_path / "out" / "sarif" / "empty.sarif").read_text())["runs"][0]["invocations"][0][
+        "toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes] == [
+        "HEAD: looks like a bare git repository but is not a readable one (HEAD: refs/heads/main does not exist "
+        "(no commit yet?)); scanned as plain files"]
+
+
+def test_unreadable_repository_is_reported_and_the_rest_completes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A repository that cannot be read when its task runs (here: an empty bare repository that
+    classification is told to take for a mirror, as if it broke after discovery) is retried once,
+    then reported as failed, while the rest of the audit completes."""
+    from scanner.audit import sources
+    from scanner.cli import main
+
     good = make_checkout(tmp_path / "good", {"a.py": "u = 'https://open.tiktokapis.com/v2/user/info/'\n"})
     broken = tmp_path / "broken.git"
-    subprocess.run([*GIT, "init", "-q", "--bare", str(broken)], check=True)  # no HEAD commit: git fails
-    proc = run_cli("audit", str(good), str(broken), "--out", str(tmp_path / "out"))
-    assert proc.returncode == 2
-    assert "broken: FAILED (after a retry)" in proc.stdout
-    assert "good: ok; 1 error" in proc.stdout
-    assert json.loads((tmp_path / "out" / "sarif" / "good.sarif").read_text())["runs"][0]["results"]
+    subprocess.run([*GIT, "init", "-q", "--bare", str(broken)], check=True)
+    real = sources._classify
+    monkeypatch.setattr(sources, "_classify", lambda p: ("bare", "") if p == broken else real(p))
+    code = main(["audit", str(good), str(broken), "--out", str(tmp_path / "out"), "--jobs", "1", "--no-progress"])
+    assert code == 2
+    printed = capsys.readouterr().out
+    assert "broken: FAILED (after a retry): MirrorError: " in printed and "HEAD" in printed
+    assert "good: ok; 1 error" in printed
     db = sqlite3.connect(tmp_path / "out" / "audit.sqlite")
     assert dict(db.execute("SELECT name, status FROM repos")) == {"good": "ok", "broken": "failed"}
+    assert json.loads((tmp_path / "out" / "sarif" / "good.sarif").read_text())["runs"][0]["results"]
+    assert not (tmp_path / "out" / "sarif" / "broken.sarif").exists()
 
 
 def test_schema_is_versioned_and_migrated(tmp_path: Path) -> None:

@@ -259,10 +259,9 @@ FORBIDDEN = {
 }
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "breakpoint"}
 # Reviewed exceptions: path -> forbidden names it may use, and why.
+# Nothing under scanner/audit/ may be listed: an audit target is never given to a program (see
+# test_no_module_of_the_audit_command_can_start_a_program).
 ALLOWED = {
-    # the `audit` command (not `scan`) reads bare git mirrors with git plumbing, hooks, fsmonitor,
-    # pager and every transport protocol turned off
-    "scanner/audit/sources.py": {"subprocess", "subprocess.run"},
     # --staged / --since run git on the user's own repository (fsmonitor, hooks, external diff and
     # textconv off; a test proves a configured fsmonitor never runs)
     "scanner/gitdiff.py": {"subprocess", "subprocess.run"},
@@ -354,6 +353,59 @@ def test_the_static_check_catches_what_it_should(tmp_path: Path) -> None:
                    "self.extract(f)\n")
     found = _violations(bad)
     assert [line.split(":")[1] for line in found] == ["1", "3", "4", "5", "6", "7", "8"], found
+
+
+# What starts a program, by dotted-name prefix: the modules and functions of FORBIDDEN that do, and
+# their relatives (os.execvp, os.spawnl, asyncio's subprocesses...).
+_PROGRAM_STARTERS = ("subprocess", "pty", "os.system", "os.popen", "os.exec", "os.spawn", "os.posix_spawn",
+                     "os.startfile", "os.forkpty", "asyncio.create_subprocess", "_posixsubprocess")
+
+
+def _program_starters(path: Path) -> list[str]:
+    """Every mention of something that starts a program, whatever ALLOWED says: as an import, a name,
+    an attribute or a string (`importlib.import_module("subprocess")`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    rel = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Attribute):
+            names = [_dotted(node, {})]
+        elif isinstance(node, ast.Name):
+            names = [node.id]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names = [node.value]
+        else:
+            continue
+        for name in names:
+            if name.startswith(_PROGRAM_STARTERS) and (name in _PROGRAM_STARTERS or "." in name):
+                out.append((getattr(node, "lineno", 0), name))
+                break
+    return [f"{rel}:{line}: {name}" for line, name in sorted(set(out))]
+
+
+def test_no_module_of_the_audit_command_can_start_a_program() -> None:
+    """The static source check forbids subprocess on paths that come from an audit target: nothing
+    under scanner/audit/ may start a program, with no reviewed exception. (A bare mirror's own git
+    config can make git run any command, so the audit reads mirrors without git.)"""
+    modules = sorted((REPO / "scanner" / "audit").rglob("*.py"))
+    assert len(modules) >= 5
+    assert [p for p in ALLOWED if p.startswith("scanner/audit/")] == []
+    assert [v for f in modules for v in _program_starters(f)] == []
+    assert [v for f in modules for v in _violations(f)] == []  # cli.py too, which the check above skips
+
+
+def test_the_audit_check_catches_every_way_to_start_a_program(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import subprocess as sp\nfrom subprocess import run\nimport importlib\n"
+                     "importlib.import_module('subprocess')\nos.execvp('git', [])\nos.posix_spawnp('git', [], {})\n"
+                     "asyncio.create_subprocess_exec('git')\nimport pty\nx = 'a subprocess, in words'\n"
+                     "import multiprocessing\n")
+    lines = [v.split(":")[1] for v in _program_starters(probe)]
+    assert sorted(set(lines), key=int) == ["1", "2", "4", "5", "6", "7", "8"], lines
 
 
 def test_every_registered_analyzer_is_under_the_static_check() -> None:
