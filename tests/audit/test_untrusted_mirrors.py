@@ -34,8 +34,8 @@ from tests.audit.conftest import (
     make_checkout,
     make_hostile_mirror,
 )
-from tests.audit.process_starts import CHILD_HOOK_DIR, Start, foreign, watching
 from tests.conftest import REPO
+from tests.process_starts import CHILD_HOOK_DIR, Start, foreign, watching
 
 INTACT = {("public/index.html", 2, "TT303"), ("requirements.txt", 1, "TT103")}
 

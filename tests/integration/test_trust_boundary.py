@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.helpers import git, write
-from tests.process_log import recording
+from tests.process_starts import Start, foreign, watching
 
 Cli = Callable[..., tuple[int, str, str]]
 
@@ -98,9 +98,10 @@ def _build(tmp_path: Path, shape: Hostile) -> tuple[Path, Path]:
     return repo, marker
 
 
-def _reviewed(argv: tuple[str, ...], env: dict[str, str] | None) -> bool:
+def _reviewed(start: Start) -> bool:
     """Our git invocations: no pager, overrides first, every transport refused by the environment."""
-    return argv[:4] == ("git", "--no-pager", "-c", "core.fsmonitor=false") and env is not None \
+    env = start.env
+    return start.argv[:4] == ("git", "--no-pager", "-c", "core.fsmonitor=false") and env is not None \
         and env.get("GIT_ALLOW_PROTOCOL") == "" and not any(k.startswith("GIT_CONFIG_") and k != "GIT_CONFIG_NOSYSTEM"
                                                             for k in env)
 
@@ -109,16 +110,16 @@ def _reviewed(argv: tuple[str, ...], env: dict[str, str] | None) -> bool:
 def test_a_hostile_checkout_runs_nothing(shape: Hostile, tmp_path: Path, run_cli: Cli) -> None:
     repo, marker = _build(tmp_path, shape)
     outcomes = {}
-    with recording() as starts:
+    with watching() as starts:
         outcomes["since"] = run_cli(["scan", "--since", "main", "--no-progress"], cwd=repo)
         outcomes["staged"] = run_cli(["scan", "--staged", "--no-progress"], cwd=repo)
-        since_and_staged = list(starts)
+        since_and_staged = foreign(starts)
         starts.clear()
         outcomes["pre-commit"] = run_cli(["scan", "--pre-commit", "app/new.py", "app/staged.py"], cwd=repo)
-        assert starts == [], "the pre-commit hook mode never runs a program"
+        assert foreign(starts) == [], "the pre-commit hook mode never runs a program"
     assert not marker.exists(), f"{shape.name}: the payload ran"
     assert since_and_staged, "diff scans ask git"
-    assert all(_reviewed(s.argv, s.env) for s in since_and_staged), since_and_staged
+    assert all(_reviewed(s) for s in since_and_staged), since_and_staged
     for mode, (code, out, err) in outcomes.items():
         if shape.missing_tree and mode == "since":
             # the tree a lazy fetch would bring is not fetched: a clear usage error, nothing run
@@ -143,10 +144,10 @@ def test_audit_of_a_hostile_checkout_runs_no_program(tmp_path: Path, run_cli: Cl
         repo, marker = _build(tmp_path / name, shapes[name])
         repos.append((repo, marker))
     out = tmp_path / "audit-out"
-    with recording() as starts:
+    with watching() as starts:
         code, _, err = run_cli(["audit", *[str(r) for r, _ in repos], "--out", str(out), "--jobs", "1"])
     assert code == 1, err
-    assert [s for s in starts if "git" in Path(s.argv[0]).name] == []
+    assert foreign(starts) == []
     assert not any(marker.exists() for _, marker in repos)
     sarifs = sorted((out / "sarif").glob("*.sarif"))
     assert len(sarifs) == len(repos)

@@ -1,7 +1,7 @@
 """One audit hook for the whole test session: every program this process starts, while watched.
 
 Audit hooks cannot be removed, so the hook is installed once, when this module is first imported
-(always as `tests.audit.process_starts`), and records only inside `watching()`. Child processes
+(always as `tests.process_starts`), and records only inside `watching()`. Child processes
 are watched by `child_hook/sitecustomize.py` (see CHILD_HOOK_DIR).
 """
 
@@ -23,6 +23,7 @@ class Start:
     event: str
     program: str  # "" for a fork, which runs no new program
     argv: tuple[str, ...]
+    env: dict[str, str] | None = None  # the environment given to the program, when the event says
 
 
 def program_of(event: str, args: tuple[object, ...]) -> tuple[str, tuple[str, ...]]:
@@ -54,11 +55,16 @@ def program_of(event: str, args: tuple[object, ...]) -> tuple[str, tuple[str, ..
 _WATCHERS: list[list[Start]] = []
 
 
+# index of the environment in each event's arguments
+_ENV_AT = {"subprocess.Popen": 3, "os.exec": 2, "os.posix_spawn": 2, "os.spawn": 3}
+
+
 def _hook(event: str, args: tuple[object, ...]) -> None:
     if _WATCHERS and event in EVENTS:
         program, argv = program_of(event, args)
+        env = args[_ENV_AT[event]] if event in _ENV_AT and len(args) > _ENV_AT[event] else None
         for seen in _WATCHERS:
-            seen.append(Start(event, program, argv))
+            seen.append(Start(event, program, argv, dict(env) if isinstance(env, dict) else None))
 
 
 sys.addaudithook(_hook)

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from tests.audit.process_starts import EVENTS, program_of
+from tests.process_starts import EVENTS, program_of
 
 _LOG = os.environ.get("TIKTOK_SCAN_TEST_STARTS")
 
