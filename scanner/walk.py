@@ -2,7 +2,8 @@
 
 One pass per root with os.scandir; relative POSIX paths; `.git` and friends skipped; symlinks are
 never followed (a link inside the root is reached through its target anyway, a link out of the
-root is reported); special files (FIFOs, sockets, devices) are reported and never opened.
+root is reported); special files (FIFOs, sockets, devices) are reported and never opened. With
+`respect_gitignore`, scanner.gitignore reads each directory's `.gitignore` under the same rules.
 """
 
 from __future__ import annotations
@@ -176,17 +177,15 @@ class Walker:
 
     def _walk_dir(self, absroot: str, prefix: str = "") -> Iterator[FileRef]:
         ignores = None
-        if self.options.respect_gitignore:  # imported only then: pathspec costs ~10 ms of start-up
-            from scanner.gitignore import GitignoreStack
+        if self.options.respect_gitignore:  # imported only then: a plain scan never needs it
+            from scanner.gitignore import GITIGNORE, GitignoreStack
 
-            ignores = GitignoreStack(absroot)
+            ignores = GitignoreStack(absroot, report=self.notifications.append, prefix=prefix)
         stack: list[str] = [""]
         excludes = self.options.excludes
         while stack:
             rel_dir = stack.pop()
             abs_dir = os.path.join(absroot, rel_dir) if rel_dir else absroot
-            if ignores is not None:
-                ignores.enter(rel_dir)
             try:
                 with os.scandir(abs_dir) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -194,8 +193,15 @@ class Walker:
                 where = prefix + rel_dir if rel_dir else prefix.rstrip("/") or "."
                 self._note(where, SkipReason.UNREADABLE, f"{where}: cannot list: {exc.strerror}")
                 continue
+            # The directory's own .gitignore applies to its entries; a link or special file in its
+            # place was reported by the stack (as not read), so the walk adds nothing for it.
+            reported = None
+            if ignores is not None and any(entry.name == GITIGNORE for entry in entries):
+                reported = GITIGNORE if ignores.enter(rel_dir) else None
             subdirs: list[str] = []
             for entry in entries:
+                if entry.name == reported:
+                    continue
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 shown = prefix + rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 try:
