@@ -287,16 +287,17 @@ def _byte_class(members: set[int]) -> bytes:
     return b"[" + b"".join(parts) + b"]"
 
 
-if sys.version_info >= (3, 11):
+def _atomic_group(body: bytes, names: Iterator[int]) -> bytes:
+    return b"(?>" + body + b")"
 
-    def _atomic(body: bytes, names: Iterator[int]) -> bytes:
-        return b"(?>" + body + b")"
 
-else:  # pragma: no cover - an atomic group by lookahead and backreference (no `(?>` before 3.11)
+def _atomic_lookahead(body: bytes, names: Iterator[int]) -> bytes:
+    """The same before Python 3.11 (no `(?>`): a lookahead cannot be backtracked into."""
+    name = b"a%d" % next(names)
+    return b"(?=(?P<" + name + b">" + body + b"))(?P=" + name + b")"
 
-    def _atomic(body: bytes, names: Iterator[int]) -> bytes:
-        name = b"a%d" % next(names)
-        return b"(?=(?P<" + name + b">" + body + b"))(?P=" + name + b")"
+
+_atomic = _atomic_group if sys.version_info >= (3, 11) else _atomic_lookahead
 
 
 def _regex(tokens: tuple[_Token, ...], names: Iterator[int]) -> bytes:

@@ -384,6 +384,17 @@ def test_matching_agrees_with_git(tmp_path: Path, case: str) -> None:
     assert _agree_with_git(root) > 0
 
 
+@needs_git
+def test_the_python_3_10_atomic_groups_match_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gitignore, "_atomic", gitignore._atomic_lookahead)
+    for case in ("double stars", "stars in names", "brackets"):
+        root = tmp_path / case.replace(" ", "-")
+        write(root, GIT_CASES[case])
+        assert _agree_with_git(root) > 0
+    pattern = gitignore.parse_line(b"x/**/a/**/a/*b*c*d", 1)
+    assert pattern is not None and b"(?P<a0>" in pattern.regex()
+
+
 _SEGMENTS = ["a", "b", "ab", "*", "**", "***", "?", "a*", "*b", "a**", "**b", "[ab]", "[!a]", "[^a]", "x.log", "*.log",
              "[a-b]*", "*a*b", "[]a]", "[[:alpha:]]", "[[:digit:]]*", "\\a", "a\\*", "[a-]", "[z-a]b", "b ", "a\\ ",
              "[!]]", "[\\]]", "[[]", "a\\/b", "a**\\/b", "\\", "\\#a", "\\!a"]
