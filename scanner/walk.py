@@ -2,7 +2,8 @@
 
 One pass per root with os.scandir; relative POSIX paths; `.git` and friends skipped; symlinks are
 never followed (a link inside the root is reached through its target anyway, a link out of the
-root is reported); special files (FIFOs, sockets, devices) are reported and never opened.
+root is reported); special files (FIFOs, sockets, devices) are reported and never opened. With
+`respect_gitignore`, scanner.gitignore reads each directory's `.gitignore` under the same rules.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,11 +36,45 @@ class WalkOptions:
     respect_gitignore: bool = False
 
 
+class PatternError(ValueError):
+    """A glob given to the scan (`--exclude`, a config file's `exclude`) cannot be compiled."""
+
+    def __init__(self, pattern: str, problem: str, source: str = "") -> None:
+        self.pattern = pattern
+        self.problem = problem
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}pattern {pattern!r}: {problem}")
+
+
+def check_patterns(patterns: Sequence[str], source: str) -> list[str]:
+    """The patterns, unchanged, once each compiles exactly as the walk will compile it.
+
+    Raises PatternError naming `source` (`--exclude`, `pyproject.toml: exclude`...) and the first
+    bad pattern: one that does not compile (a bracket expression Python's `re` rejects, such as
+    `[z-a]` or `a[]b`), an empty or blank one, one of slashes only, one with a NUL. Backslashes are
+    ordinary characters here (paths are POSIX): `foo\\` names a file `foo\\`.
+    """
+    for pattern in patterns:
+        if "\0" in pattern:
+            raise PatternError(pattern, "contains a NUL character, which no path can", source)
+        if not pattern.strip():
+            raise PatternError(pattern, "is empty", source)
+        if not pattern.strip().strip("/"):
+            raise PatternError(pattern, "has only slashes, so it matches nothing", source)
+        try:
+            glob_to_regex(pattern)
+        except PatternError as exc:
+            raise PatternError(pattern, exc.problem, source) from exc
+    return list(patterns)
+
+
 @lru_cache(maxsize=512)
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
     """gitignore-like globs: `**` spans directories, `*` and `?` stay within one name.
 
     A pattern without a slash matches a name at any depth (`*.min.js`, `node_modules`).
+    Raises PatternError (never re.error) for a bracket expression that is not a valid class.
     """
     pat = pattern.strip()
     anchored = "/" in pat.rstrip("/")
@@ -64,14 +100,34 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
             if j == -1:
                 out.append(re.escape(c))
             else:
-                out.append("[" + pat[i + 1 : j].replace("!", "^", 1) + "]")
+                out.append(_bracket_class(pattern, pat[i : j + 1], "[" + pat[i + 1 : j].replace("!", "^", 1) + "]"))
                 i = j
         else:
             out.append(re.escape(c))
         i += 1
     body = "".join(out)
     prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"^{prefix}{body}(?:/.*)?$")
+    try:
+        return _compile(f"^{prefix}{body}(?:/.*)?$")
+    except re.error as exc:  # not expected once every class compiled on its own: a backstop
+        raise PatternError(pattern, exc.msg) from exc
+
+
+def _bracket_class(pattern: str, bracket: str, regex: str) -> str:
+    """The class as the regex will read it, checked on its own so the error names the bracket."""
+    try:
+        _compile(regex)
+    except re.error as exc:
+        raise PatternError(pattern, f"bad bracket expression {bracket!r}: {exc.msg}") from exc
+    return regex
+
+
+def _compile(regex: str) -> re.Pattern[str]:
+    # `re` warns (FutureWarning) on `[[` or `--` inside a class; the meaning is today's either way,
+    # and a warning turned into an error (-W error) must not abort a scan.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(regex)
 
 
 def is_excluded(rel_path: str, excludes: Sequence[str]) -> bool:
@@ -121,17 +177,15 @@ class Walker:
 
     def _walk_dir(self, absroot: str, prefix: str = "") -> Iterator[FileRef]:
         ignores = None
-        if self.options.respect_gitignore:  # imported only then: pathspec costs ~10 ms of start-up
-            from scanner.gitignore import GitignoreStack
+        if self.options.respect_gitignore:  # imported only then: a plain scan never needs it
+            from scanner.gitignore import GITIGNORE, GitignoreStack
 
-            ignores = GitignoreStack(absroot)
+            ignores = GitignoreStack(absroot, report=self.notifications.append, prefix=prefix)
         stack: list[str] = [""]
         excludes = self.options.excludes
         while stack:
             rel_dir = stack.pop()
             abs_dir = os.path.join(absroot, rel_dir) if rel_dir else absroot
-            if ignores is not None:
-                ignores.enter(rel_dir)
             try:
                 with os.scandir(abs_dir) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -139,8 +193,15 @@ class Walker:
                 where = prefix + rel_dir if rel_dir else prefix.rstrip("/") or "."
                 self._note(where, SkipReason.UNREADABLE, f"{where}: cannot list: {exc.strerror}")
                 continue
+            # The directory's own .gitignore applies to its entries; a link or special file in its
+            # place was reported by the stack (as not read), so the walk adds nothing for it.
+            reported = None
+            if ignores is not None and any(entry.name == GITIGNORE for entry in entries):
+                reported = GITIGNORE if ignores.enter(rel_dir) else None
             subdirs: list[str] = []
             for entry in entries:
+                if entry.name == reported:
+                    continue
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
                 shown = prefix + rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 try:

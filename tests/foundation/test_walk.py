@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from scanner.config import ScanConfig
 from scanner.engine import is_text, run_scan
 from scanner.limits import Limits
 from scanner.model import SkipReason
-from scanner.walk import Walker, WalkOptions, glob_to_regex
+from scanner.walk import PatternError, Walker, WalkOptions, check_patterns, glob_to_regex
 
 URL = "x = 'https://open.tiktokapis.com/v2/user/info/'\n"
 
@@ -35,6 +37,53 @@ def test_excludes_are_gitignore_style_globs(tmp_path: Path) -> None:
     assert paths(tmp_path, excludes=["*.min.js", "build/", "docs/**"]) == ["a/keep.js"]
     assert glob_to_regex("**/tests/*.py").match("x/y/tests/t.py")
     assert not glob_to_regex("/build").match("src/build")
+
+
+@pytest.mark.parametrize(("pattern", "problem"), [
+    ("[z-a]", "bad bracket expression '[z-a]': bad character range z-a"),
+    ("a[]b", "bad bracket expression '[]': unterminated character set"),
+    ("src/[!]/x", "bad bracket expression '[!]': unterminated character set"),
+    ("[\\q]", "bad bracket expression '[\\\\q]': bad escape \\q"),
+    ("x[a\\]", "bad bracket expression '[a\\\\]': unterminated character set"),
+    ("", "is empty"),
+    ("  ", "is empty"),
+    ("/", "has only slashes, so it matches nothing"),
+    ("a\0b", "contains a NUL character, which no path can"),
+])
+def test_check_patterns_rejects_what_cannot_work(pattern: str, problem: str) -> None:
+    with pytest.raises(PatternError) as info:
+        check_patterns(["ok/**", pattern], "--exclude")
+    assert str(info.value) == f"--exclude: pattern {pattern!r}: {problem}"
+    assert (info.value.source, info.value.pattern, info.value.problem) == ("--exclude", pattern, problem)
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(("pattern", "matches", "misses"), [
+    ("[a-", "x/[a-", "x/a"),  # no closing bracket: a literal `[`
+    ("[", "[", "a"),
+    ("**/[", "a/b/[", "a/b"),
+    ("\\", "a/\\", "a/b"),  # backslashes are ordinary characters, trailing or not
+    ("foo\\", "foo\\", "foo"),
+    ("[ab]*.js", "src/b.js", "src/c.js"),
+    ("café/*.js", "café/x.js", "cafe/x.js"),
+    ("日本/**", "日本/a/b.txt", "日本語/a"),
+    ("[[]x", "[x", "x"),  # `re` warns about a possible nested set; the meaning is today's
+])
+def test_check_patterns_accepts_what_the_walk_compiles(pattern: str, matches: str, misses: str) -> None:
+    assert check_patterns([pattern], "--exclude") == [pattern]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        regex = glob_to_regex(pattern)
+    assert regex.match(matches) and not regex.match(misses)
+
+
+def test_glob_to_regex_raises_pattern_error_not_re_error(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("x")
+    with pytest.raises(PatternError, match=r"^pattern '\[z-a\]\.js': bad bracket expression") as info:
+        glob_to_regex("[z-a].js")
+    assert not isinstance(info.value, re.error) and isinstance(info.value.__cause__, re.error)
+    with pytest.raises(PatternError):
+        paths(tmp_path, excludes=["[z-a]"])
 
 
 def test_respect_gitignore_is_opt_in(tmp_path: Path) -> None:
