@@ -327,11 +327,22 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
     return paths, None, args.srcroot, "walk", None, None
 
 
+def _check_excludes(patterns: list[str]) -> None:
+    """A bad --exclude is a usage error (exit 2) before anything is read."""
+    from scanner.walk import PatternError, check_patterns
+
+    try:
+        check_patterns(patterns, "--exclude")
+    except PatternError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def _setup(args: argparse.Namespace) -> _Setup:
     from scanner.config import ScanConfig
     from scanner.limits import Limits, limits_from_args
 
     fc = _file_config(args)
+    _check_excludes(args.exclude)
     roots, files, srcroot, mode, git_root, base = _targets(args)
     limits = limits_from_args(args, base=fc.apply_limits(Limits()))  # flags override the config file
     fail_on = _pick(getattr(args, "fail_on", None), fc.fail_on, "error")
@@ -400,6 +411,7 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or directory")
+    _check_excludes(args.exclude)
     config = ScanConfig(roots=list(args.paths), enable_packs=args.packs, disable_packs=args.no_packs,
                         signature_dirs=list(args.signatures), excludes=args.exclude)
     _write(cyclonedx_inventory(run_scan(config)), args.output)

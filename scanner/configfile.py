@@ -211,6 +211,16 @@ def _str_list(value: Any, where: str, key: str) -> list[str]:
     return list(value)
 
 
+def _patterns(patterns: list[str], where: str, key: str) -> list[str]:
+    """Globs checked as the walk compiles them: a bad one is named here, not a crash mid-scan."""
+    from scanner.walk import PatternError, check_patterns
+
+    try:
+        return check_patterns(patterns, f"{where}: {key!r}")
+    except PatternError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def _choice(value: Any, where: str, key: str, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise ConfigError(f"{where}: {key!r} must be one of {', '.join(choices)}, not {value!r}")
@@ -234,8 +244,10 @@ def parse_table(table: dict[str, Any], where: str, base: Path, bound: Path | Non
     for key, value in table.items():
         if key not in _KEYS:
             raise _unknown(where, key, list(_KEYS))
-        if key in ("packs", "disable-packs", "exclude"):
+        if key in ("packs", "disable-packs"):
             setattr(cfg, key.replace("-", "_"), _str_list(value, where, key))
+        elif key == "exclude":
+            cfg.exclude = _patterns(_str_list(value, where, key), where, key)
         elif key == "signatures":
             cfg.signatures = [_bounded(base / p, bound, where, key) for p in _str_list(value, where, key)]
         elif key == "fail-on":
@@ -289,7 +301,7 @@ def _allow(value: Any, where: str) -> list[AllowEntry]:
         if not isinstance(reason, str):
             raise ConfigError(f"{here}: 'reason' must be a string, not {reason!r}")
         rules = tuple(r.upper() for r in _str_list(entry.get("rules", []), here, "rules"))
-        paths = tuple(_str_list(entry.get("paths", []), here, "paths"))
+        paths = tuple(_patterns(_str_list(entry.get("paths", []), here, "paths"), here, "paths"))
         purls = tuple(_str_list(entry.get("purls", []), here, "purls"))
         if not (rules or paths or purls):
             raise ConfigError(f"{here}: needs at least one of 'rules', 'paths', 'purls' (it would allow everything)")

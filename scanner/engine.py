@@ -686,12 +686,24 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
                              initargs=(config, ruleset, analyzer_classes, heartbeat, slots, inherited)) as pool:
-        futures = {pool.submit(_worker_batch, batch, batch_id): batch_id for batch_id, batch in unfinished.items()}
-        waiting: set[Future[list[FileOutcome]]] = set(futures)
+        futures: dict[Future[list[FileOutcome]], int] = {}
+        waiting: set[Future[list[FileOutcome]]] = set()
+
+        def submit(batch: list[FileRef], batch_id: int) -> bool:
+            """False when the pool broke meanwhile (a worker died): the batch waits for the next round."""
+            nonlocal broken
+            try:
+                future = pool.submit(_worker_batch, batch, batch_id)
+            except BrokenProcessPool:
+                broken = True
+                return False
+            futures[future] = batch_id
+            waiting.add(future)
+            return True
 
         def feed() -> None:
             nonlocal more
-            while more is not None and len(waiting) < max_pending:
+            while more is not None and len(waiting) < max_pending and not broken:
                 batch = next(more, None)
                 if batch is None:
                     more = None
@@ -699,9 +711,11 @@ def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes
                 batch_id = len(batches)
                 batches.append(batch)
                 unfinished[batch_id] = batch
-                future = pool.submit(_worker_batch, batch, batch_id)
-                futures[future] = batch_id
-                waiting.add(future)
+                submit(batch, batch_id)
+
+        for batch_id, batch in list(unfinished.items()):
+            if not submit(batch, batch_id):
+                break
 
         feed()
         while waiting and not broken:

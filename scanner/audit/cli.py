@@ -85,6 +85,12 @@ def _audit(args: argparse.Namespace) -> int:
 
     if not args.out:
         raise UsageError("audit: --out DIR is required")
+    from scanner.walk import PatternError, check_patterns
+
+    try:
+        check_patterns(args.exclude, "--exclude")
+    except PatternError as exc:
+        raise UsageError(str(exc)) from exc
     repos = discover(args.repos, args.repos_file)
     ruleset = load_packs([default_signature_dir()], enable=args.packs, disable=args.no_packs)
     rules = ruleset.by_id()

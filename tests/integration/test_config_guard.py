@@ -146,3 +146,19 @@ def test_a_configuration_file_that_is_not_a_regular_file_is_refused(git_repo: Pa
     assert (code, out) == (2, "")
     assert f"{target}: cannot read:" in err
     assert "not a regular file" in err or "symbolic link" in err
+
+
+@pytest.mark.parametrize("command", [["scan", "."], ["inventory", "."], ["audit", ".", "--out", "out"]])
+def test_a_bad_exclude_pattern_is_a_usage_error(git_repo: Path, run_cli: Cli, command: list[str]) -> None:
+    write(git_repo, {"app.py": NEW})
+    code, out, err = run_cli([*command, "--exclude", "[z-a]"], cwd=git_repo)
+    assert (code, out) == (2, "")
+    assert "--exclude: pattern '[z-a]': bad bracket expression" in err
+
+
+@pytest.mark.parametrize("text", ['exclude = ["docs/**", "[z-a]"]\n', '[[allow]]\npaths = ["[z-a]"]\n'])
+def test_a_bad_configured_pattern_names_the_file(git_repo: Path, run_cli: Cli, text: str) -> None:
+    write(git_repo, {CONFIG: text, "app.py": NEW})
+    code, out, err = run_cli(["scan", "."], cwd=git_repo)
+    assert (code, out) == (2, "")
+    assert f"{git_repo / CONFIG}" in err and "pattern '[z-a]': bad bracket expression" in err
