@@ -149,7 +149,7 @@ def load_rules() -> object:
 
 
 def write_patterns(path: Path) -> int:
-    from scanner.prefilter import Needles
+    from scanner.core.prefilter import Needles
 
     literals = Needles.from_rules(load_rules()).literals  # type: ignore[arg-type]
     path.write_text("\n".join(literals) + "\n")
@@ -165,7 +165,7 @@ def write_semgrep_rules(path: Path) -> tuple[int, str]:
         return -1, "rules from `tiktok-scan rules --export semgrep`"
     import re
 
-    from scanner.prefilter import Needles
+    from scanner.core.prefilter import Needles
 
     ruleset = load_rules()
     lines = ["rules:"]
@@ -434,7 +434,7 @@ def finish(text: str, rules_note: str) -> str:
 
 def make_smoke_corpus(root: Path) -> None:
     """A few hundred small files, some with TikTok identifiers taken from the signatures."""
-    from scanner.prefilter import Needles
+    from scanner.core.prefilter import Needles
 
     needles = Needles.from_rules(load_rules())  # type: ignore[arg-type]
     hosts = sorted(needles.domains)[:5]

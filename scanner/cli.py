@@ -19,9 +19,9 @@ from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level, ScanResult
 
 if TYPE_CHECKING:  # heavy modules stay out of the start-up path (pre-commit runs this per commit)
-    from scanner.baseline import Baseline
     from scanner.config import ScanConfig
-    from scanner.configfile import FileConfig
+    from scanner.config.files import FileConfig
+    from scanner.findings.baseline import Baseline
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ def _add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--respect-gitignore", action="store_true", default=None,
                    help="skip files ignored by .gitignore files")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: cores)")
-    from scanner.limits import add_limit_options
+    from scanner.config.limits import add_limit_options
 
     add_limit_options(p)  # --max-file-size 50M, --max-archive-depth, --file-timeout 30s, ...
     p.add_argument("--srcroot", metavar="DIR", help="report paths relative to DIR (default: the repository root)")
@@ -178,7 +178,7 @@ def _ruleset(args: argparse.Namespace, all_packs: bool = False) -> object:
 
 def _write(text: str, output: str | None) -> None:
     if output:
-        from scanner.output import write_report
+        from scanner.report.output import write_report
 
         # no link inside the current directory (the checkout a CI job scans) is followed, nor one at the
         # report's own name; missing directories are created, and only those
@@ -194,7 +194,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     ruleset = _ruleset(args, all_packs=args.all)
     assert isinstance(ruleset, RuleSet)
     if args.export == "dependency-review":
-        from scanner.deny_list import dependency_review_deny_list
+        from scanner.report.dependency_review import dependency_review_deny_list
 
         _write(dependency_review_deny_list(ruleset), args.output)
         return EXIT_CLEAN
@@ -258,12 +258,12 @@ def _pick(cli: T | None, configured: T | None, default: T) -> T:
 
 
 def _file_config(args: argparse.Namespace) -> FileConfig:
-    from scanner.configfile import FileConfig, candidates, find_config, find_config_in, load_config
+    from scanner.config.files import FileConfig, candidates, find_config, find_config_in, load_config
 
     if args.no_config:
         return FileConfig()
     if getattr(args, "config_ref", None):
-        from scanner import gitdiff
+        from scanner.core import gitdiff
 
         root = gitdiff.repo_root(Path.cwd())
         paths = [Path(args.config).resolve()] if args.config else candidates(Path.cwd())
@@ -277,7 +277,7 @@ def _file_config(args: argparse.Namespace) -> FileConfig:
 
 def _revision_reader(root: Path, revision: str) -> Callable[[Path], bytes | None]:
     """A file's bytes at `revision` ('' for the index), by its path in the work tree."""
-    from scanner import gitdiff
+    from scanner.core import gitdiff
 
     def read(path: Path) -> bytes | None:
         try:
@@ -305,7 +305,7 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
         return [srcroot], files, srcroot, "pre-commit", None, None
     paths = list(args.paths) or ["."]
     if getattr(args, "staged", False) or getattr(args, "since", None):
-        from scanner import gitdiff
+        from scanner.core import gitdiff
 
         root = gitdiff.repo_root(Path.cwd())
         if args.staged:
@@ -329,7 +329,7 @@ def _targets(args: argparse.Namespace) -> tuple[list[str], list[str] | None, str
 
 def _check_excludes(patterns: list[str]) -> None:
     """A bad --exclude is a usage error (exit 2) before anything is read."""
-    from scanner.walk import PatternError, check_patterns
+    from scanner.core.walk import PatternError, check_patterns
 
     try:
         check_patterns(patterns, "--exclude")
@@ -339,7 +339,7 @@ def _check_excludes(patterns: list[str]) -> None:
 
 def _setup(args: argparse.Namespace) -> _Setup:
     from scanner.config import ScanConfig
-    from scanner.limits import Limits, limits_from_args
+    from scanner.config.limits import Limits, limits_from_args
 
     fc = _file_config(args)
     _check_excludes(args.exclude)
@@ -365,7 +365,7 @@ def _setup(args: argparse.Namespace) -> _Setup:
 
 
 def _run(args: argparse.Namespace, setup: _Setup) -> ScanResult:
-    from scanner.engine import run_scan
+    from scanner.core.engine import run_scan
 
     quiet = args.no_progress or setup.mode == "pre-commit" or not sys.stderr.isatty()
     progress = None if quiet else _Progress()
@@ -377,7 +377,7 @@ def _run(args: argparse.Namespace, setup: _Setup) -> ScanResult:
     if getattr(args, "engine", "builtin") == "semgrep":
         _merge_semgrep(args, setup, result)
     if setup.file_config.allow:
-        from scanner.suppress import apply_allowlist
+        from scanner.findings.suppress import apply_allowlist
 
         apply_allowlist(result, setup.file_config.allow)
     return result
@@ -405,8 +405,8 @@ def _merge_semgrep(args: argparse.Namespace, setup: _Setup, result: ScanResult) 
 
 def _cmd_inventory(args: argparse.Namespace) -> int:
     from scanner.config import ScanConfig
-    from scanner.engine import run_scan
-    from scanner.inventory import cyclonedx_inventory
+    from scanner.core.engine import run_scan
+    from scanner.report.cyclonedx import cyclonedx_inventory
 
     for path in args.paths:
         if not os.path.lexists(path):
@@ -425,7 +425,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     baseline = _load_baseline(args, baseline_path, from_config=not args.baseline)  # a bad file fails fast
     result = _run(args, setup)
     if baseline is not None:
-        from scanner.baseline import apply_baseline
+        from scanner.findings.baseline import apply_baseline
 
         apply_baseline(result, baseline)
     fail_on = setup.config.fail_on
@@ -448,10 +448,10 @@ def _load_baseline(args: argparse.Namespace, path: Path | None, from_config: boo
     """The baseline to apply; with --config-ref a configured baseline comes from that revision too."""
     if path is None:
         return None
-    from scanner.baseline import load, loads
+    from scanner.findings.baseline import load, loads
 
     if from_config and getattr(args, "config_ref", None):
-        from scanner import gitdiff
+        from scanner.core import gitdiff
 
         data = _revision_reader(gitdiff.repo_root(Path.cwd()), args.config_ref)(path)
         if data is None:
@@ -463,8 +463,8 @@ def _load_baseline(args: argparse.Namespace, path: Path | None, from_config: boo
 def _guard_configuration(setup: _Setup, baseline_path: Path | None, baseline: Baseline | None,
                          result: ScanResult) -> bool:
     """Diff scans: a change that weakens the scan's own configuration is a finding (TS101); any found?"""
-    from scanner import config_guard
-    from scanner.configfile import candidates
+    from scanner.config import guard as config_guard
+    from scanner.config.files import candidates
 
     assert setup.git_root is not None and setup.base is not None
     fc = setup.file_config
@@ -497,7 +497,7 @@ def _blocked_message(result: ScanResult, fail_on: Level) -> str:
 
 
 def _cmd_baseline_create(args: argparse.Namespace) -> int:
-    from scanner.baseline import dumps, entries_for
+    from scanner.findings.baseline import dumps, entries_for
 
     setup = _setup(args)
     result = _run(args, setup)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Protocol
 
-from scanner.limits import Limits
+from scanner.config.limits import Limits
+from scanner.core.prefilter import Needles
 from scanner.model import Fact, Location, Notification
-from scanner.prefilter import Needles
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from scanner import __version__
 from scanner.errors import UsageError
 from scanner.model import Level
-from scanner.output import checked_path, make_directory, write_report
+from scanner.report.output import checked_path, make_directory, write_report
 
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
@@ -79,13 +79,13 @@ def _audit(args: argparse.Namespace) -> int:
     from scanner.audit.run import AuditOptions, dask_executor, local_executor, run_audit
     from scanner.audit.sources import discover
     from scanner.audit.store import AuditStore
-    from scanner.engine import _utc_now
+    from scanner.core.engine import _utc_now
     from scanner.report.sarif import SarifReporter
     from scanner.rules import default_signature_dir, load_packs
 
     if not args.out:
         raise UsageError("audit: --out DIR is required")
-    from scanner.walk import PatternError, check_patterns
+    from scanner.core.walk import PatternError, check_patterns
 
     try:
         check_patterns(args.exclude, "--exclude")
@@ -154,8 +154,8 @@ def _write_inventory(outcomes: list[RepoOutcome], out: Path, protect: Sequence[s
     """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name."""
     from dataclasses import replace
 
-    from scanner.inventory import cyclonedx_inventory
     from scanner.model import ScanResult, ScanStats
+    from scanner.report.cyclonedx import cyclonedx_inventory
 
     findings = []
     rules: tuple[object, ...] = ()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from scanner.audit.sources import BareFile, RepoSpec, Unread, bare_blobs, shard_files
 from scanner.config import ScanConfig
-from scanner.limits import Limits
+from scanner.config.limits import Limits
 from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 
 SHARD_FILES = 20_000  # checkouts with more files are split into shards of this many files
@@ -64,7 +64,7 @@ def _config(task: Task, options: AuditOptions) -> ScanConfig:
 
 def scan_task(task: Task, options: AuditOptions) -> ScanResult:
     """Scan one repository or shard. Runs in a worker (process pool or Dask)."""
-    from scanner.engine import run_scan
+    from scanner.core.engine import run_scan
 
     if task.repo.kind == "bare":
         return _scan_bare(task, options)
@@ -89,7 +89,7 @@ def _unread_note(entry: BareFile) -> Notification:
 
 
 def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
-    from scanner.engine import Scanner, _utc_now
+    from scanner.core.engine import Scanner, _utc_now
 
     started = time.monotonic()
     start_utc = _utc_now()

@@ -148,7 +148,7 @@ def bare_blobs(mirror: str, max_size: int) -> Iterator[BareFile]:
 
 def shard_files(root: str, shard_size: int) -> list[list[str]] | None:
     """File lists of `shard_size` for very large checkouts/artifact folders, or None when one shard does."""
-    from scanner.walk import Walker
+    from scanner.core.walk import Walker
 
     refs = [ref.path for ref in Walker().walk([root])]
     if len(refs) <= shard_size:

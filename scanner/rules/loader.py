@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from scanner.core.safe_open import MiB, read_regular_file
 from scanner.errors import SignatureError
 from scanner.model import Level
 from scanner.rules.model import (
@@ -25,7 +26,6 @@ from scanner.rules.model import (
     Rule,
     RuleSet,
 )
-from scanner.safe_open import MiB, read_regular_file
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -274,7 +274,7 @@ def test_the_audit_modules_never_load_a_configuration_file() -> None:
         tree = ast.parse(module.read_text(encoding="utf-8"))
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
             a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        assert "scanner.configfile" not in imported, module
+        assert "scanner.config.files" not in imported, module
         assert not {"find_config", "load_config", "_file_config"} & {
             n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}, module
 

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.registry import ANALYZERS
 from scanner.config import ScanConfig
-from scanner.engine import FileOutcome, Scanner
-from scanner.limits import Limits
+from scanner.config.limits import Limits
+from scanner.core.engine import FileOutcome, Scanner
 from scanner.model import SkipReason
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,10 +17,10 @@ import pytest
 import suite
 from conftest import REPO
 
-from scanner import engine, safe_formats
 from scanner.analyzers.registry import ANALYZERS
 from scanner.config import ScanConfig
-from scanner.engine import Scanner, run_scan
+from scanner.core import engine, safe_formats
+from scanner.core.engine import Scanner, run_scan
 from scanner.errors import ParseError
 from scanner.model import SkipReason
 
@@ -243,8 +243,8 @@ FORBIDDEN = {
     "socket": "network", "urllib.request": "network", "http.client": "network", "requests": "network",
     "httpx": "network", "aiohttp": "network", "ftplib": "network", "smtplib": "network",
     "ctypes": "loads native code",
-    "xml.etree.ElementTree.parse": "expat with entities: use scanner.safe_formats / defusedxml",
-    "xml.etree.ElementTree.fromstring": "use scanner.safe_formats / defusedxml",
+    "xml.etree.ElementTree.parse": "expat with entities: use scanner.core.safe_formats / defusedxml",
+    "xml.etree.ElementTree.fromstring": "use scanner.core.safe_formats / defusedxml",
     "xml.etree.ElementTree.iterparse": "use defusedxml", "xml.etree.ElementTree.XML": "use defusedxml",
     "xml.etree.ElementTree.XMLParser": "use defusedxml", "xml.dom.minidom": "use defusedxml",
     "xml.dom.pulldom": "use defusedxml", "xml.sax.parse": "use defusedxml.sax",
@@ -264,15 +264,15 @@ FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "breakpoint"}
 ALLOWED = {
     # --staged / --since run git on the user's own repository (fsmonitor, hooks, external diff and
     # textconv off; a test proves a configured fsmonitor never runs)
-    "scanner/gitdiff.py": {"subprocess", "subprocess.run"},
+    "scanner/core/gitdiff.py": {"subprocess", "subprocess.run"},
     # semgrep runs only when asked (`--engine semgrep`, validation of `rules --export semgrep`), with our
     # exported rules written to a temporary directory; it never runs scanned code either
-    "scanner/interop/semgrep.py": {"subprocess", "subprocess.run", "tempfile", "tempfile.TemporaryDirectory",
+    "scanner/interop/semgrep/__init__.py": {"subprocess", "subprocess.run", "tempfile", "tempfile.TemporaryDirectory",
                                    "shutil", "shutil.which"},
 }
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
-# (both through scanner/output.py: no link followed, no special file opened), semgrep's temporary rules file.
-WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/output.py", "scanner/interop/semgrep.py"}
+# (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.
+WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/__init__.py"}
 SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "_SafeLoader", "BaseLoader", "CBaseLoader"}
 
 

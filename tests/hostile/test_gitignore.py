@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner import gitignore
-from scanner.gitignore import GitignoreRules, GitignoreStack
+from scanner.core import gitignore
+from scanner.core.gitignore import GitignoreRules, GitignoreStack
+from scanner.core.walk import Walker, WalkOptions
 from scanner.model import Level, SkipReason
-from scanner.walk import Walker, WalkOptions
 
 # One error-level finding (TT302) at line 1 wherever it is put.
 FETCH = 'fetch("https://business-api.tiktok.com/open_api/v1.3/event/track/")\n'

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner import engine
 from scanner.config import ScanConfig
-from scanner.engine import run_scan
-from scanner.limits import Limits
+from scanner.config.limits import Limits
+from scanner.core import engine
+from scanner.core.engine import run_scan
 from scanner.model import Level, ScanResult, SkipReason
 
 GOOD = 'URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'  # TT302 on line 1

@@ -9,9 +9,9 @@ from typing import ClassVar
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.engine import Scanner, run_scan
+from scanner.config.limits import GiB, KiB, Limits, MiB, add_limit_options, limits_from_args, limits_from_mapping
+from scanner.core.engine import Scanner, run_scan
 from scanner.errors import ConfigError
-from scanner.limits import GiB, KiB, Limits, MiB, add_limit_options, limits_from_args, limits_from_mapping
 from scanner.model import Level, SkipReason
 
 

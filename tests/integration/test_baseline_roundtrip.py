@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scanner.baseline import load
 from scanner.errors import UsageError
+from scanner.findings.baseline import load
 from tests.integration.helpers import write
 
 Cli = Callable[..., tuple[int, str, str]]

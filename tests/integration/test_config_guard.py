@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.configfile import parse_config
+from scanner.config.files import parse_config
 from tests.integration.helpers import git, write
 
 Cli = Callable[..., tuple[int, str, str]]

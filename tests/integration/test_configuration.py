@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scanner.configfile import find_config, load_config
+from scanner.config.files import find_config, load_config
 from scanner.errors import ConfigError
+from scanner.findings.suppress import AllowEntry
 from scanner.model import Context, FactKind, Finding, Level, Location, PackageRef
-from scanner.suppress import AllowEntry
 from tests.integration.helpers import write
 
 Cli = Callable[..., tuple[int, str, str]]

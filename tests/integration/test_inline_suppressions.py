@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.engine import run_scan
+from scanner.core.engine import run_scan
+from scanner.findings.suppress import NO_REASON, parse_directive
 from scanner.model import ScanResult
 from scanner.report.sarif import SarifReporter
 from scanner.report.text import TextReporter
-from scanner.suppress import NO_REASON, parse_directive
 from tests.integration.helpers import FIXTURES
 
 ROOT = FIXTURES / "suppress"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.output import OutputError, write_report
+from scanner.report.output import OutputError, write_report
 from tests.audit.conftest import PIXEL_HTML, make_checkout
 from tests.integration.helpers import BIN, git, write
 

@@ -12,11 +12,11 @@ from cyclonedx.validation.json import JsonStrictValidator
 from packageurl import PackageURL
 
 from scanner.config import ScanConfig
-from scanner.deny_list import dependency_review_deny_list
-from scanner.engine import run_scan
-from scanner.inventory import cyclonedx_inventory
-from scanner.match import MatchIndex
+from scanner.core.engine import run_scan
+from scanner.core.match import MatchIndex
 from scanner.model import Context, Fact, FactKind, Location
+from scanner.report.cyclonedx import cyclonedx_inventory
+from scanner.report.dependency_review import dependency_review_deny_list
 from scanner.rules.loader import load_packs
 
 from .conftest import FIXTURES

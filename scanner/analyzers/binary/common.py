@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.text.tokens import find_tokens
+from scanner.core.prefilter import Needles, Prefilter
 from scanner.model import Context, Fact, FactKind, Location
-from scanner.prefilter import Needles, Prefilter
 
 MAX_EVIDENCE_ITEMS = 4
 

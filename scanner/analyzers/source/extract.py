@@ -24,8 +24,8 @@ from scanner.analyzers.source.base import query
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
 from scanner.analyzers.text.tokens import Token, find_tokens
+from scanner.core.prefilter import Needles
 from scanner.model import Context, Fact, FactKind
-from scanner.prefilter import Needles
 
 MAX_CALLEE = 400  # characters of a callee looked at: a chain never needs more
 MAX_EVIDENCE = 160

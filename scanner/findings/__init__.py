@@ -1,0 +1,1 @@
+"""Post-processing of findings: suppressions, baselines, fingerprints, redaction."""
