@@ -365,7 +365,7 @@ def _setup(args: argparse.Namespace) -> _Setup:
 
 
 def _run(args: argparse.Namespace, setup: _Setup) -> ScanResult:
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
 
     quiet = args.no_progress or setup.mode == "pre-commit" or not sys.stderr.isatty()
     progress = None if quiet else _Progress()
@@ -405,7 +405,7 @@ def _merge_semgrep(args: argparse.Namespace, setup: _Setup, result: ScanResult) 
 
 def _cmd_inventory(args: argparse.Namespace) -> int:
     from scanner.config import ScanConfig
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
     from scanner.report.cyclonedx import cyclonedx_inventory
 
     for path in args.paths:

@@ -25,7 +25,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
 def findings_of(root: Path, **config: object) -> list[tuple[str, int, str, str]]:
     """(path, line, rule id, level) for every finding of a scan of `root`, sorted."""
     from scanner.config import ScanConfig
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
 
     result = run_scan(ScanConfig(roots=[str(root)], srcroot=str(root), jobs=1, **config))  # type: ignore[arg-type]
     return sorted((f.location.path, f.location.start_line, f.rule_id, f.level.value) for f in result.findings)
@@ -38,10 +38,10 @@ def _fixture_trees_are_their_own_repositories(request: pytest.FixtureRequest, mo
     is this repository). Tests of that default opt out with `@pytest.mark.real_srcroot`."""
     if request.node.get_closest_marker("real_srcroot"):
         return
-    import scanner.core.engine
+    import scanner.core.run
 
     def root_itself(root: str) -> str:
         path = Path(root).resolve()
         return str(path if path.is_dir() else path.parent)
 
-    monkeypatch.setattr(scanner.core.engine, "find_srcroot", root_itself)
+    monkeypatch.setattr(scanner.core.run, "find_srcroot", root_itself)

@@ -79,7 +79,7 @@ def _audit(args: argparse.Namespace) -> int:
     from scanner.audit.run import AuditOptions, dask_executor, local_executor, run_audit
     from scanner.audit.sources import discover
     from scanner.audit.store import AuditStore
-    from scanner.core.engine import _utc_now
+    from scanner.core.run import utc_now as _utc_now
     from scanner.report.sarif import SarifReporter
     from scanner.rules import default_signature_dir, load_packs
 

@@ -64,7 +64,7 @@ def _config(task: Task, options: AuditOptions) -> ScanConfig:
 
 def scan_task(task: Task, options: AuditOptions) -> ScanResult:
     """Scan one repository or shard. Runs in a worker (process pool or Dask)."""
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
 
     if task.repo.kind == "bare":
         return _scan_bare(task, options)
@@ -89,12 +89,12 @@ def _unread_note(entry: BareFile) -> Notification:
 
 
 def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
-    from scanner.core.engine import Scanner, _utc_now
+    from scanner.core.run import build_result, utc_now
+    from scanner.core.scanner import Scanner
 
     started = time.monotonic()
-    start_utc = _utc_now()
-    config = _config(task, options)
-    scanner = Scanner(config)
+    start_utc = utc_now()
+    scanner = Scanner(_config(task, options))
     findings: list[Finding] = []
     notes: list[Notification] = []
     stats = ScanStats()
@@ -110,16 +110,8 @@ def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
         stats.bytes_read += entry.size
         stats.archive_members += outcome.members
         stats.candidate_files += int(outcome.candidate)
-    findings.sort(key=lambda f: f.sort_key)
-    stats.duration_seconds = time.monotonic() - started
-    return ScanResult(
-        roots=(task.repo.path,), findings=findings, notifications=sorted(set(notes)), stats=stats,
-        analyzers=tuple((a.name, a.version) for a in scanner.analyzers),
-        packs=tuple((p.name, p.version) for p in scanner.ruleset.packs), rules=scanner.ruleset.rules,
-        start_time_utc=start_utc, end_time_utc=_utc_now(),
-        extra={"srcroot": task.repo.path,
-               "prohibitions": {p.name: p.prohibition_markdown for p in scanner.ruleset.packs}},
-    )
+    return build_result((task.repo.path,), scanner, findings, notes, stats, start_utc, started,
+                        extra={"srcroot": task.repo.path})
 
 
 def plan(repos: Iterable[RepoSpec], options: AuditOptions) -> list[Task]:

@@ -30,7 +30,7 @@ def test_plain_files_import_no_parser(tmp_path: Path) -> None:
         (tmp_path / f"f{i}.js").write_text(f"export const a{i} = {i};\n")
     (tmp_path / "notes.txt").write_text("nothing to see\n")
     modules = _modules_after_scan(*(f"f{i}.js" for i in range(10)), "notes.txt", cwd=tmp_path)
-    assert "scanner.core.engine" in modules  # the probe did run a scan
+    assert "scanner.core.run" in modules  # the probe did run a scan
     heavy = [m for m in modules if m.split(".")[0] in HEAVY or m.startswith(HEAVY)]
     assert heavy == []
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from scanner.config import ScanConfig
-from scanner.core.engine import Scanner, _dedupe, run_scan
+from scanner.core.run import _dedupe, run_scan
+from scanner.core.scanner import Scanner
 from scanner.core.walk import Walker
 from scanner.findings.fingerprint import line_hashes
 from scanner.model import Finding, Notification

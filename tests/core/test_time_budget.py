@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from scanner.core.engine import FileTimeout, alarm_handler, time_budget
+from scanner.core.budget import FileTimeout, alarm_handler, time_budget
 
 
 def _spin(seconds: float) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from scanner.config import ScanConfig
 from scanner.config.limits import Limits
-from scanner.core.engine import is_text, run_scan
+from scanner.core.run import run_scan
+from scanner.core.scanner import is_text
 from scanner.core.walk import PatternError, Walker, WalkOptions, check_patterns, glob_to_regex
 from scanner.model import SkipReason
 

@@ -25,7 +25,7 @@ from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.registry import ANALYZERS
 from scanner.config import ScanConfig
 from scanner.config.limits import Limits
-from scanner.core.engine import FileOutcome, Scanner
+from scanner.core.scanner import FileOutcome, Scanner
 from scanner.model import SkipReason
 
 REPO = Path(__file__).resolve().parents[2]

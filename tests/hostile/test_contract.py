@@ -19,8 +19,10 @@ from conftest import REPO
 
 from scanner.analyzers.registry import ANALYZERS
 from scanner.config import ScanConfig
-from scanner.core import engine, safe_formats
-from scanner.core.engine import Scanner, run_scan
+from scanner.core import safe_formats
+from scanner.core import scanner as scanner_mod
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.errors import ParseError
 from scanner.model import SkipReason
 
@@ -163,14 +165,14 @@ def test_permission_denied_is_reported_and_the_scan_goes_on(monkeypatch: pytest.
     gets. The acceptance test does it for real, by dropping CAP_DAC_OVERRIDE."""
     (tmp_path / "locked.py").write_text(suite.EVENTS + "\n")
     (tmp_path / "ok.py").write_text(suite.OPEN_API + "\n")
-    real_read = engine.read_capped
+    real_read = scanner_mod.read_capped
 
     def deny(path: str, size_hint: int, cap: int) -> bytes:
         if str(path).endswith("locked.py"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_read(path, size_hint, cap)
 
-    monkeypatch.setattr(engine, "read_capped", deny)
+    monkeypatch.setattr(scanner_mod, "read_capped", deny)
     result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
     assert [(n.path, n.reason, n.message) for n in result.notifications] == [
         ("locked.py", SkipReason.UNREADABLE, "locked.py: cannot read: Permission denied")]

@@ -9,8 +9,10 @@ import pytest
 
 from scanner.config import ScanConfig
 from scanner.config.limits import Limits
-from scanner.core import engine
-from scanner.core.engine import run_scan
+from scanner.core import parallel as parallel_mod
+from scanner.core import run as run_mod
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.model import Level, ScanResult, SkipReason
 
 GOOD = 'URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'  # TT302 on line 1
@@ -55,7 +57,7 @@ def test_in_process_budget_stops_a_python_loop_and_keeps_findings(tmp_path: Path
 
 @pytest.mark.usefixtures("with_doubles")
 def test_scan_bytes_never_raises_on_a_timeout() -> None:
-    scanner = engine.Scanner(ScanConfig(limits=Limits(file_timeout=0.3)))
+    scanner = Scanner(ScanConfig(limits=Limits(file_timeout=0.3)))
     outcome = scanner.scan_bytes("python-loop.txt", b"x\n")
     assert [n.reason for n in outcome.notifications] == [SkipReason.TIMEOUT]
     assert [(f.rule_id, f.location.start_line) for f in outcome.findings] == [("TT301", 1)]
@@ -63,8 +65,8 @@ def test_scan_bytes_never_raises_on_a_timeout() -> None:
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(engine, "KILL_GRACE", 1.0)
+    monkeypatch.setattr(run_mod, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel_mod, "KILL_GRACE", 1.0)
 
 
 @pytest.mark.usefixtures("with_doubles", "parallel")

@@ -10,7 +10,8 @@ import pytest
 
 from scanner.config import ScanConfig
 from scanner.config.limits import GiB, KiB, Limits, MiB, add_limit_options, limits_from_args, limits_from_mapping
-from scanner.core.engine import Scanner, run_scan
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.errors import ConfigError
 from scanner.model import Level, SkipReason
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.model import ScanResult
 from scanner.report.sarif import MAX_GZIP_BYTES, MAX_RESULTS, SarifReporter
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.findings.suppress import NO_REASON, parse_directive
 from scanner.model import ScanResult
 from scanner.report.sarif import SarifReporter

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.interop import semgrep as sg
 from scanner.model import Context, FactKind, Finding, Level, Location
 from scanner.rules import RuleSet, load_packs

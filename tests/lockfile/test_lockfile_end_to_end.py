@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.model import Level, SkipReason
 from tests.lockfile.conftest import REAL
 

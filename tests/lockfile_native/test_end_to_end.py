@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.model import Finding
 
 from .conftest import FIXTURES

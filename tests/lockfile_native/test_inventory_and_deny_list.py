@@ -12,8 +12,8 @@ from cyclonedx.validation.json import JsonStrictValidator
 from packageurl import PackageURL
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
 from scanner.core.match import MatchIndex
+from scanner.core.run import run_scan
 from scanner.model import Context, Fact, FactKind, Location
 from scanner.report.cyclonedx import cyclonedx_inventory
 from scanner.report.dependency_review import dependency_review_deny_list

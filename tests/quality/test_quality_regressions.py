@@ -19,7 +19,7 @@ def _loud(findings: list[tuple[str, int, str, str]]) -> list[tuple[str, int, str
 
 def _members(root: Path) -> list[tuple[str, tuple[str, ...], int, str, str]]:
     from scanner.config import ScanConfig
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
 
     result = run_scan(ScanConfig(roots=[str(root)], srcroot=str(root), jobs=1))
     return sorted((f.location.path, f.location.members, f.location.start_line, f.rule_id, f.level.value)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.model import ScanResult
 from scanner.report.json_report import JsonReporter
 from scanner.report.sarif import SarifReporter

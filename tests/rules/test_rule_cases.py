@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import run_scan
+from scanner.core.run import run_scan
 from scanner.model import Finding, Level
 from scanner.rules.loader import default_signature_dir, load_packs
 from scanner.rules.model import Rule, RuleSet

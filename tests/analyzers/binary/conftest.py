@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core.engine import Scanner, run_scan
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.model import Finding, Notification
 from tests.conftest import REPO
 

@@ -58,7 +58,7 @@ def test_obfuscation_flag_is_set_on_the_facts() -> None:
     from scanner.analyzers.interface import FileInput
     from scanner.config import ScanConfig
     from scanner.config.limits import Limits
-    from scanner.core.engine import Scanner
+    from scanner.core.scanner import Scanner
 
     sc = Scanner(ScanConfig(roots=["."], jobs=1))
     for name, penalty in (("obfuscated.dex", True), ("tiktok-sdk.dex", False)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from scanner.config import ScanConfig
-from scanner.core.engine import Scanner
+from scanner.core.scanner import Scanner
 from scanner.model import Finding, Level
 from tests.conftest import REPO
 

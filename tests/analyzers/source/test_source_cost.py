@@ -12,7 +12,8 @@ from pathlib import Path
 from scanner.analyzers.source import base
 from scanner.config import ScanConfig
 from scanner.config.limits import Limits
-from scanner.core.engine import Scanner, run_scan
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.model import Context, FactKind, Level, SkipReason
 from tests.conftest import REPO
 
@@ -56,7 +57,7 @@ def test_grammars_are_imported_only_for_languages_present(tmp_path: Path) -> Non
     code = (
         "import sys\n"
         "from scanner.config import ScanConfig\n"
-        "from scanner.core.engine import run_scan\n"
+        "from scanner.core.run import run_scan\n"
         f"r = run_scan(ScanConfig(roots=[{str(tmp_path)!r}], jobs=1))\n"
         "assert [f.rule_id for f in r.findings] == ['TT204'], r.findings\n"
         "print(sorted(m for m in sys.modules if m.startswith('tree_sitter_') and '.' not in m))\n"

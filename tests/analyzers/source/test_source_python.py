@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from scanner.analyzers.source import python as pysrc
 from scanner.config import ScanConfig
-from scanner.core.engine import Scanner, run_scan
+from scanner.core.run import run_scan
+from scanner.core.scanner import Scanner
 from scanner.model import Context, Finding, Level, SkipReason
 from tests.conftest import REPO
 
@@ -200,7 +201,7 @@ def test_libcst_is_not_imported_when_nothing_needs_parsing(tmp_path: Path) -> No
     code = (
         "import sys\n"
         "from scanner.config import ScanConfig\n"
-        "from scanner.core.engine import run_scan\n"
+        "from scanner.core.run import run_scan\n"
         f"r = run_scan(ScanConfig(roots=[{str(tmp_path)!r}], jobs=1))\n"
         "assert r.findings, 'the markdown host should still be found'\n"
         "print('libcst' in sys.modules)\n"

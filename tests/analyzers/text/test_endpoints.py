@@ -101,7 +101,7 @@ def test_utf16_and_latin1_files_are_read(tmp_path: Path) -> None:
 def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
     (tmp_path / "x.js").write_text("const s = 'ünïcödé'; fetch('https://open.tiktokapis.com/v2/user/info/')\n")
     from scanner.config import ScanConfig
-    from scanner.core.engine import run_scan
+    from scanner.core.run import run_scan
 
     result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
     (finding,) = result.findings
