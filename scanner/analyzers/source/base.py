@@ -53,11 +53,24 @@ def query(spec: LanguageSpec) -> Any:
 
     path = QUERY_DIR / f"{spec.query}.scm"
     try:
-        q = tree_sitter.Query(language(spec), path.read_text(encoding="utf-8"))
+        q = tree_sitter.Query(language(spec), query_text(spec.query))
     except (OSError, tree_sitter.QueryError) as exc:
         raise AnalysisError(f"query {path.name!r} for {spec.key} is invalid: {exc}") from exc
     _QUERIES[spec.key] = q
     return q
+
+
+def query_text(name: str) -> str:
+    """`queries/<name>.scm`, after the query it names on an `; extends: <other>` line.
+
+    The TypeScript grammars extend the JavaScript one: their query is the JavaScript patterns plus
+    their own, kept in one place.
+    """
+    text = (QUERY_DIR / f"{name}.scm").read_text(encoding="utf-8")
+    first = text.split("\n", 1)[0]
+    if first.startswith("; extends: "):
+        return query_text(first.removeprefix("; extends: ").strip()) + "\n" + text
+    return text
 
 
 def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None

@@ -1,34 +1,3 @@
-; TypeScript and TSX: the JavaScript patterns (kept in sync with javascript.scm) plus `import x = require("m")`.
-
-(import_statement (import_clause (identifier) @import.alias) source: (string) @import.module) @import
-(import_statement (import_clause (namespace_import (identifier) @import.alias)) source: (string) @import.module) @import
-(import_statement
-  (import_clause (named_imports (import_specifier name: (_) @import.member alias: (identifier)? @import.local)))
-  source: (string) @import.module) @import
-(import_statement source: (string) @import.module) @import
+; extends: javascript
+; TypeScript and TSX: the JavaScript patterns plus `import x = require("m")`.
 (import_statement (import_require_clause (identifier) @import.alias source: (string) @import.module)) @import
-(export_statement source: (string) @import.module) @import
-
-(variable_declarator
-  name: (identifier) @import.alias
-  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
-  (#eq? @_req "require"))
-(variable_declarator
-  name: (object_pattern (shorthand_property_identifier_pattern) @import.member)
-  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
-  (#eq? @_req "require"))
-(variable_declarator
-  name: (object_pattern (pair_pattern key: (_) @import.member value: (identifier) @import.local))
-  value: (call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module))
-  (#eq? @_req "require"))
-((call_expression function: (identifier) @_req arguments: (arguments . (string) @import.module)) @import
-  (#eq? @_req "require"))
-(call_expression function: (import) arguments: (arguments . (string) @import.module)) @import
-
-(call_expression function: (_) @call.callee) @call
-(new_expression constructor: (_) @call.callee) @call
-
-(string) @string
-(template_string) @string
-(comment) @comment
-(binary_expression operator: "+") @concat
