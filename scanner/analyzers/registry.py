@@ -69,8 +69,9 @@ from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.source.ruby import RubyAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
-# Source analyzers come first: for a fact of the same span their context also wins by priority,
-# and for the same rule at the same place the first fact seen is the one reported.
+# The order is the order of the analyzers in every report (SARIF tool extensions), so it is kept
+# as it was released: source analyzers, the endpoint text analyzer, lockfiles, binaries, and the
+# Python analyzer, added last. Which fact wins for one span is decided by `priority`, then by order.
 ANALYZERS: tuple[type[Analyzer], ...] = (
     AppleAnalyzer,
     DartAnalyzer,
