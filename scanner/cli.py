@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 from scanner import __version__
 from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level, ScanResult
+from scanner.report import registry as formats
+from scanner.report.interface import ReportOptions
 
 if TYPE_CHECKING:  # heavy modules stay out of the start-up path (pre-commit runs this per commit)
     from scanner.config import ScanConfig
@@ -73,7 +75,7 @@ def _add_selection_options(p: argparse.ArgumentParser) -> None:
 def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     scan = sub.add_parser("scan", help="scan files and directories", description="Scan paths and report findings.")
     _add_selection_options(scan)
-    scan.add_argument("--format", "-f", choices=("text", "json", "sarif"), default=None, help="default: text")
+    scan.add_argument("--format", "-f", choices=formats.names(formats.SCAN), default=None, help="default: text")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None,
                       help="exit 1 when a finding is at or above this level (default: error; none: never)")
@@ -101,11 +103,11 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
 
 def _add_rules_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     rules = sub.add_parser("rules", help="list the rules", description="List or export the signature rules.")
-    rules.add_argument("--format", "-f", choices=("text", "json", "markdown", "inputs"), default="text",
+    rules.add_argument("--format", "-f", choices=formats.names(formats.RULES), default="text",
                        help="inputs: the table of supported inputs (one row per analyzer)")
     rules.add_argument("--all", action="store_true", help="include packs that are off by default")
     rules.add_argument("--output", "-o", metavar="FILE")
-    rules.add_argument("--export", choices=("semgrep", "dependency-review"),
+    rules.add_argument("--export", choices=formats.names(formats.EXPORT),
                        help="write the rules for another tool: semgrep rules (source signatures) or a purl deny "
                             "list for GitHub's dependency-review-action")
     _add_signature_options(rules)
@@ -116,7 +118,7 @@ def _add_inventory_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     inventory = sub.add_parser("inventory", help="write an SBOM of the TikTok/affiliate components found",
                                description="Scan PATHs and write the TikTok and affiliate components as an SBOM.")
     inventory.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    inventory.add_argument("--format", "-f", choices=("cyclonedx",), default="cyclonedx")
+    inventory.add_argument("--format", "-f", choices=formats.names(formats.INVENTORY), default="cyclonedx")
     inventory.add_argument("--output", "-o", metavar="FILE")
     inventory.add_argument("--exclude", action="append", default=[], metavar="GLOB")
     _add_signature_options(inventory)
@@ -188,29 +190,12 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from scanner.report.rules_doc import rules_json, rules_markdown, rules_text
     from scanner.rules.model import RuleSet
 
     ruleset = _ruleset(args, all_packs=args.all)
     assert isinstance(ruleset, RuleSet)
-    if args.export == "dependency-review":
-        from scanner.report.dependency_review import dependency_review_deny_list
-
-        _write(dependency_review_deny_list(ruleset), args.output)
-        return EXIT_CLEAN
-    if args.export == "semgrep":
-        from scanner.interop.semgrep import export_semgrep
-
-        _write(export_semgrep(ruleset), args.output)
-        return EXIT_CLEAN
-    if args.format == "inputs":
-        from scanner.analyzers.registry import ANALYZERS
-        from scanner.report.rules_doc import inputs_markdown
-
-        _write(inputs_markdown(ANALYZERS), args.output)
-        return EXIT_CLEAN
-    render = {"text": rules_text, "json": rules_json, "markdown": rules_markdown}[args.format]
-    _write(render(ruleset.packs), args.output)
+    fmt = formats.get(formats.EXPORT, args.export) if args.export else formats.get(formats.RULES, args.format)
+    _write(fmt.document()(ruleset), args.output)
     return EXIT_CLEAN
 
 
@@ -406,7 +391,6 @@ def _merge_semgrep(args: argparse.Namespace, setup: _Setup, result: ScanResult) 
 def _cmd_inventory(args: argparse.Namespace) -> int:
     from scanner.config import ScanConfig
     from scanner.core.engine import run_scan
-    from scanner.report.cyclonedx import cyclonedx_inventory
 
     for path in args.paths:
         if not os.path.lexists(path):
@@ -414,7 +398,8 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
     _check_excludes(args.exclude)
     config = ScanConfig(roots=list(args.paths), enable_packs=args.packs, disable_packs=args.no_packs,
                         signature_dirs=list(args.signatures), excludes=args.exclude)
-    _write(cyclonedx_inventory(run_scan(config)), args.output)
+    reporter = formats.get(formats.INVENTORY, args.format).reporter().from_options(ReportOptions())
+    _write(reporter.render(run_scan(config)), args.output)
     return EXIT_CLEAN
 
 
@@ -509,23 +494,15 @@ def _cmd_baseline_create(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace, result: ScanResult) -> str:
-    if args.format == "sarif":
-        from scanner.report.sarif import SarifReporter
-
-        reporter = SarifReporter(category=args.category, include_suppressed=args.include_suppressed)
-        text = reporter.render(result)
-        if reporter.cap is not None:
-            sys.stderr.write(f"tiktok-scan: warning: {reporter.cap.message}\n")
-        return text
-    if args.format == "json":
-        from scanner.report.json_report import JsonReporter
-
-        return JsonReporter().render(result)
-    from scanner.report.text import TextReporter
-
     color = args.color == "always" or (args.color == "auto" and not args.output and sys.stdout.isatty()
                                        and "NO_COLOR" not in os.environ)
-    return TextReporter(color=color, min_level=Level(args.min_level)).render(result)
+    options = ReportOptions(color=color, min_level=Level(args.min_level), category=args.category,
+                            include_suppressed=args.include_suppressed)
+    reporter = formats.get(formats.SCAN, args.format).reporter().from_options(options)
+    text = reporter.render(result)
+    for warning in reporter.warnings:
+        sys.stderr.write(f"tiktok-scan: warning: {warning}\n")
+    return text
 
 
 def exit_code(result: ScanResult, fail_on: Level) -> int:
