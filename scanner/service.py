@@ -1,5 +1,5 @@
 """What a scan is asked to do, and what happens to its findings: one place for `scan`,
-`baseline create` and `inventory`.
+`baseline create`, `inventory` and `audit`.
 
 The command line maps its options to a request (None: "not given"); this module resolves the
 request against the configuration file (the command line wins), runs the scan, applies the policy
@@ -16,6 +16,20 @@ Policy on a finished scan, in this order:
 5. the exit code: EXIT_FINDINGS when an unsuppressed finding is at or above fail-on, else
    EXIT_CLEAN (EXIT_ERROR is for errors, which are raised); under `--pre-commit` a blocked commit
    is explained.
+
+Audits (`tiktok-scan audit`) read code the auditor does not own; an audited repository is data,
+never instructions:
+- no configuration is read from an audited repository, nor looked up from the current directory:
+  only the `--config FILE` the user names, and of it only what selects and bounds the scan
+  (packs, disable-packs, signatures, exclude, limits, jobs), the allowlist and fail-on
+  (`AUDIT_KEYS`); its other keys are ignored, with a note;
+- inline `tiktok-scan: ignore` comments in audited code are NOT honoured (`audit_config`): they
+  are the audited repository telling the audit what not to report;
+- a finding the `--config` allowlist matches is left out of its repository's result
+  (`audit_result`), so every output of an audit (per-repository SARIF, CSV, Markdown, HTML,
+  CycloneDX, SQLite history, exit code) counts the same findings; the summary says how many were
+  allowed;
+- no baseline, no configuration guard, no semgrep.
 """
 
 from __future__ import annotations
@@ -32,9 +46,11 @@ from scanner.model import Level, ScanResult
 from scanner.report.interface import ReportOptions
 
 if TYPE_CHECKING:
+    from scanner.audit.run import AuditOptions
     from scanner.config import ScanConfig
     from scanner.config.files import FileConfig
     from scanner.findings.baseline import Baseline
+    from scanner.findings.suppress import AllowEntry
     from scanner.rules.model import RuleSet
 
 T = TypeVar("T")
@@ -42,6 +58,8 @@ T = TypeVar("T")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ENGINES = ("builtin", "semgrep")
 SELECTIONS = ("walk", "pre-commit", "staged", "since")  # which files: the paths, or the change's
+# The configuration keys an audit applies (the rest are about one repository's scan or report).
+AUDIT_KEYS = ("packs", "disable-packs", "signatures", "exclude", "limits", "jobs", "allow", "fail-on")
 
 
 class Progress(Protocol):
@@ -361,3 +379,88 @@ def _guard(plan: _Plan, baseline_path: Path | None, baseline: Baseline | None, r
         result.findings = sorted([*result.findings, *findings], key=lambda f: f.sort_key)
         result.rules = (*result.rules, config_guard.rule())
     return bool(findings)
+
+
+# -- audit ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """The audit's options as the command line gives them (None: not given there)."""
+
+    packs: tuple[str, ...] = ()
+    disable_packs: tuple[str, ...] = ()
+    signatures: tuple[Path, ...] = ()
+    excludes: tuple[str, ...] = ()
+    limits: Mapping[str, object] = field(default_factory=dict)  # limit options as typed
+    config: Path | None = None  # the user's own configuration file; nothing else is read
+    fail_on: Level | None = None
+    jobs: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    options: AuditOptions  # what the scan of every repository gets (sent to the workers)
+    fail_on: Level
+    jobs: int  # 0: one worker per core
+    ignored: tuple[str, ...] = ()  # keys of the --config file that audits do not apply
+
+
+def plan_audit(request: AuditRequest) -> AuditPlan:
+    from scanner.audit.run import AuditOptions
+    from scanner.config.files import FileConfig, load_config
+    from scanner.config.limits import Limits, limits_from_options
+
+    fc = load_config(request.config, trusted=True) if request.config else FileConfig()
+    check_excludes(request.excludes)
+    options = AuditOptions(
+        enable_packs=(*fc.packs, *request.packs), disable_packs=(*fc.disable_packs, *request.disable_packs),
+        signature_dirs=(*fc.signatures, *request.signatures), excludes=(*fc.exclude, *request.excludes),
+        limits=limits_from_options(request.limits, base=fc.apply_limits(Limits())), allow=tuple(fc.allow))
+    return AuditPlan(options=options, fail_on=_pick(request.fail_on, _level(fc.fail_on), Level.ERROR),
+                     jobs=_pick(request.jobs, fc.jobs, 0), ignored=_not_for_audits(fc))
+
+
+def _not_for_audits(fc: FileConfig) -> tuple[str, ...]:
+    """The keys `fc` sets that an audit does not apply."""
+    from dataclasses import fields
+
+    from scanner.config.files import FileConfig
+
+    unset = FileConfig()
+    return tuple(f.name.replace("_", "-") for f in fields(fc) if f.name != "source"
+                 and f.name.replace("_", "-") not in AUDIT_KEYS and getattr(fc, f.name) != getattr(unset, f.name))
+
+
+def audit_config(root: str, files: Sequence[str] | None, options: AuditOptions) -> ScanConfig:
+    """The scan of one audited repository (or shard of it): the audit's options only, and inline
+    `tiktok-scan: ignore` comments not honoured (see the module docstring)."""
+    from scanner.config import ScanConfig
+
+    return ScanConfig(
+        roots=[root], srcroot=root, enable_packs=list(options.enable_packs), disable_packs=list(options.disable_packs),
+        signature_dirs=list(options.signature_dirs), excludes=list(options.excludes), limits=options.limits, jobs=1,
+        files=list(files) if files is not None else None, inline_suppressions=False,
+    )
+
+
+def audit_result(result: ScanResult, allow: Sequence[AllowEntry]) -> tuple[ScanResult, int]:
+    """One repository's result as every audit output counts it, and how many findings `allow` left out."""
+    from scanner.findings.suppress import apply_allowlist
+
+    if not allow:
+        return result, 0
+    result = replace(result, findings=list(result.findings))
+    apply_allowlist(result, allow)
+    kept = [f for f in result.findings if f.suppressed is None]
+    allowed = len(result.findings) - len(kept)
+    result.findings = kept
+    return result, allowed
+
+
+def audit_exit_code(results: Iterable[ScanResult | None], fail_on: Level) -> int:
+    """EXIT_ERROR when a repository could not be scanned (None), else the worst repository's exit code."""
+    results = list(results)
+    if any(r is None for r in results):
+        return EXIT_ERROR
+    return max((exit_code(r, fail_on) for r in results if r is not None), default=EXIT_CLEAN)

@@ -8,8 +8,9 @@ import pytest
 
 from scanner import service
 from scanner.errors import UsageError
+from scanner.findings.suppress import AllowEntry
 from scanner.model import Context, FactKind, Finding, Level, Location, ScanResult, ScanStats
-from scanner.service import ScanRequest
+from scanner.service import AuditRequest, ScanRequest
 
 SDK = "tiktok-business-api-sdk-official==1.1.3\n"  # TT103 (error) at line 1
 PIXEL = "fetch('https://analytics.tiktok.com/i18n/pixel/events.js');\n"  # TT303 (error) at line 1
@@ -34,6 +35,9 @@ def test_exit_code_counts_unsuppressed_findings_at_or_above_fail_on() -> None:
     assert service.exit_code(_result(warning, suppressed), Level.ERROR) == service.EXIT_CLEAN
     assert service.exit_code(_result(warning, suppressed), Level.WARNING) == service.EXIT_FINDINGS
     assert service.exit_code(_result(warning), Level.NONE) == service.EXIT_CLEAN
+    assert service.audit_exit_code([_result(warning), None], Level.NONE) == service.EXIT_ERROR
+    assert service.audit_exit_code([_result(), _result(warning)], Level.WARNING) == service.EXIT_FINDINGS
+    assert service.audit_exit_code([], Level.ERROR) == service.EXIT_CLEAN
 
 
 @pytest.fixture
@@ -82,6 +86,40 @@ def test_record_and_inventory(project: Path) -> None:
     assert [s for _, _, s in _places(inventory)] == [None, None]  # no configuration for an inventory
     with pytest.raises(UsageError, match="missing: no such file"):
         service.inventory(ScanRequest(paths=("missing",)))
+
+
+def test_an_audit_reads_only_the_users_configuration(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # the current directory's configuration (allow TT303, fail-on warning) is not the audit's
+    plan = service.plan_audit(AuditRequest(packs=("wechat-payments",)))
+    assert (plan.options.allow, plan.fail_on, plan.jobs, plan.ignored) == ((), Level.ERROR, 0, ())
+    assert plan.options.enable_packs == ("wechat-payments",)
+    mine = tmp_path_factory.mktemp("user") / "audit.toml"
+    mine.write_text('packs = ["wechat-payments"]\nexclude = ["docs/**"]\nfail-on = "note"\njobs = 3\n'
+                    'baseline = "b.json"\ninline-suppressions = true\n[limits]\nmax-file-size = "1M"\n'
+                    '[[allow]]\nrules = ["TT601"]\n')
+    plan = service.plan_audit(AuditRequest(config=mine, excludes=("vendor/**",), limits={"max_file_size": "2M"},
+                                           fail_on=Level.WARNING))
+    assert plan.options.enable_packs == ("wechat-payments",)
+    assert plan.options.excludes == ("docs/**", "vendor/**")
+    assert plan.options.limits.max_file_size == 2 * 1024 * 1024  # the option over the file
+    assert plan.options.allow == (AllowEntry(rules=("TT601",)),)
+    assert (plan.fail_on, plan.jobs, plan.ignored) == (Level.WARNING, 3, ("inline-suppressions", "baseline"))
+    with pytest.raises(UsageError, match="--exclude"):
+        service.plan_audit(AuditRequest(excludes=("[z-a]",)))
+
+
+def test_audits_never_honour_inline_comments_and_leave_allowed_findings_out() -> None:
+    from scanner.audit.run import AuditOptions
+
+    config = service.audit_config("/repo", ["a.py"], AuditOptions(excludes=("x/**",)))
+    assert (config.inline_suppressions, config.roots, config.srcroot, config.files) == (False, ["/repo"], "/repo",
+                                                                                        ["a.py"])
+    kept, allowed = _finding("TT103", Level.ERROR, "requirements.txt"), _finding("TT303", Level.ERROR, "web/a.js")
+    original = _result(kept, allowed)
+    result, count = service.audit_result(original, (AllowEntry(paths=("web/**",)),))
+    assert (_places(result), count) == ([("requirements.txt", "TT103", None)], 1)
+    assert len(original.findings) == 2  # the scan's own result is left as it was
+    assert service.audit_result(original, ()) == (original, 0)
 
 
 def test_the_engine_is_imported_in_one_place() -> None:
