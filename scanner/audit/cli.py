@@ -1,4 +1,9 @@
-"""`tiktok-scan audit REPO... --out DIR` and `tiktok-scan audit diff RUN_A RUN_B --db FILE`."""
+"""`tiktok-scan audit REPO... --out DIR` and `tiktok-scan audit diff RUN_A RUN_B --db FILE`.
+
+Options only, as in scanner/cli.py: what applies to the audited repositories and the exit code is
+decided by scanner.service (`plan_audit`, `audit_result`, `audit_exit_code`), which also says how
+audits treat configuration and inline suppressions.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from scanner import __version__
 from scanner.errors import UsageError
 from scanner.model import Level
 from scanner.report.output import checked_path, make_directory, write_report
+from scanner.service import AUDIT_KEYS
 
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
@@ -27,13 +33,23 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--out", metavar="DIR", help="output directory (created)")
     p.add_argument("--db", metavar="FILE", help="SQLite history (default: DIR/audit.sqlite)")
     p.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="local worker processes (default: cores)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="local worker processes (default: cores)")
     p.add_argument("--title", default="TikTok use audit")
-    p.add_argument("--fail-on", choices=("error", "warning", "note", "none"), default="error")
+    p.add_argument("--fail-on", choices=("error", "warning", "note", "none"), default=None,
+                   help="exit 1 when a finding is at or above this level (default: error)")
     p.add_argument("--pack", dest="packs", action="append", default=[], metavar="NAME")
     p.add_argument("--no-pack", dest="no_packs", action="append", default=[], metavar="NAME")
+    p.add_argument("--signatures", action="append", default=[], metavar="DIR", type=Path,
+                   help="add a directory of signature packs (validated like the built-in ones)")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    p.add_argument("--config", metavar="FILE", type=Path,
+                   help="your configuration file; of it the audit applies " + ", ".join(AUDIT_KEYS) + ". "
+                        "No audited repository's configuration is read, and inline `tiktok-scan: ignore` "
+                        "comments in audited code are not honoured")
     p.add_argument("--no-progress", action="store_true")
+    from scanner.config.limits import add_limit_options
+
+    add_limit_options(p)  # --max-file-size 50M, --max-archive-depth, --file-timeout 30s, ...
     p.set_defaults(handler=run)
 
 
@@ -76,23 +92,26 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     from scanner.audit.reports import csv_report, html_report, markdown_report
-    from scanner.audit.run import AuditOptions, dask_executor, local_executor, run_audit
+    from scanner.audit.run import dask_executor, local_executor, run_audit
     from scanner.audit.sources import discover
     from scanner.audit.store import AuditStore
+    from scanner.config.limits import option_values
     from scanner.core.run import utc_now as _utc_now
     from scanner.report.sarif import SarifReporter
-    from scanner.rules import default_signature_dir, load_packs
+    from scanner.rules import load_ruleset
+    from scanner.service import AuditRequest, audit_exit_code, plan_audit
 
     if not args.out:
         raise UsageError("audit: --out DIR is required")
-    from scanner.core.walk import PatternError, check_patterns
-
-    try:
-        check_patterns(args.exclude, "--exclude")
-    except PatternError as exc:
-        raise UsageError(str(exc)) from exc
+    plan = plan_audit(AuditRequest(
+        packs=tuple(args.packs), disable_packs=tuple(args.no_packs), signatures=tuple(args.signatures),
+        excludes=tuple(args.exclude), limits=option_values(args), config=args.config,
+        fail_on=Level(args.fail_on) if args.fail_on else None, jobs=args.jobs))
+    if plan.ignored:
+        sys.stderr.write(f"tiktok-scan: note: {args.config}: not applied by audits: {', '.join(plan.ignored)}\n")
+    options = plan.options
     repos = discover(args.repos, args.repos_file)
-    ruleset = load_packs([default_signature_dir()], enable=args.packs, disable=args.no_packs)
+    ruleset = load_ruleset(options.signature_dirs, options.enable_packs, options.disable_packs)
     rules = ruleset.by_id()
     out = Path(args.out)
     # the out directory may be created; links inside it (a `sarif` link to elsewhere) are refused
@@ -100,13 +119,12 @@ def _audit(args: argparse.Namespace) -> int:
     make_directory(out / "sarif", protect=protect)
     store = AuditStore(checked_path(Path(args.db) if args.db else out / "audit.sqlite", protect=protect))
     run_id = store.start_run(_utc_now(), __version__, ",".join(p.name for p in ruleset.packs))
-    options = AuditOptions(enable_packs=tuple(args.packs), disable_packs=tuple(args.no_packs),
-                           excludes=tuple(args.exclude))
-    if not args.jobs:
+    if args.dask_scheduler:
+        submit = dask_executor(args.dask_scheduler)
+    else:
         import os
 
-        args.jobs = os.cpu_count() or 1
-    submit = dask_executor(args.dask_scheduler) if args.dask_scheduler else local_executor(args.jobs)
+        submit = local_executor(plan.jobs or os.cpu_count() or 1)
     tty = sys.stderr.isatty() and not args.no_progress
 
     def on_repo(outcome: RepoOutcome) -> None:
@@ -141,13 +159,10 @@ def _audit(args: argparse.Namespace) -> int:
         for f in o.result.findings if o.result else []:
             counts[f.level.value] = counts.get(f.level.value, 0) + 1
         state = "ok" if o.ok else f"FAILED (after a retry): {o.error}"
-        print(f"  {o.repo.name}: {state}; {counts['error']} error, {counts['warning']} warning, {counts['note']} note")
-    if failed:
-        return 2
-    if args.fail_on == "none":
-        return 0
-    level = Level(args.fail_on)
-    return 1 if any(f.level.at_least(level) for o in outcomes if o.result for f in o.result.findings) else 0
+        allowed = f"; {o.allowed} allowed by {args.config}" if o.allowed else ""
+        print(f"  {o.repo.name}: {state}; {counts['error']} error, {counts['warning']} warning, {counts['note']} note"
+              f"{allowed}")
+    return audit_exit_code((o.result for o in outcomes), plan.fail_on)
 
 
 def _write_inventory(outcomes: list[RepoOutcome], out: Path, protect: Sequence[str]) -> None:

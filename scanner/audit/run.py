@@ -5,8 +5,8 @@ distributed cluster. Tasks are pure functions of their arguments, so both give i
 
 An audited repository is data, never instructions: its scan configuration (`.tiktok-scan.toml`,
 `[tool.tiktok-scan]`) is never loaded, its inline `tiktok-scan: ignore` comments are not honoured,
-only the audit's own options apply, and no program is run on it (bare mirrors are read by
-`sources.bare_blobs`, without git).
+only the audit's own options apply (scanner.service says which, and how the `--config` allowlist
+is applied), and no program is run on it (bare mirrors are read by `sources.bare_blobs`, without git).
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from scanner.audit.sources import BareFile, RepoSpec, Unread, bare_blobs, shard_files
 from scanner.config import ScanConfig
 from scanner.config.limits import Limits
+from scanner.findings.suppress import AllowEntry
 from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 
 SHARD_FILES = 20_000  # checkouts with more files are split into shards of this many files
@@ -25,10 +27,14 @@ SHARD_FILES = 20_000  # checkouts with more files are split into shards of this 
 
 @dataclass(frozen=True)
 class AuditOptions:
+    """What every repository's scan gets (scanner.service.plan_audit builds it); sent to the workers."""
+
     enable_packs: tuple[str, ...] = ()
     disable_packs: tuple[str, ...] = ()
+    signature_dirs: tuple[Path, ...] = ()
     excludes: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    allow: tuple[AllowEntry, ...] = ()  # applied to each finished repository (scanner.service.audit_result)
     shard_files: int = SHARD_FILES
 
 
@@ -46,6 +52,7 @@ class RepoOutcome:
     error: str | None = None
     attempts: int = 1
     duration_seconds: float = 0.0
+    allowed: int = 0  # findings the --config allowlist left out of `result`
 
     @property
     def ok(self) -> bool:
@@ -53,18 +60,14 @@ class RepoOutcome:
 
 
 def _config(task: Task, options: AuditOptions) -> ScanConfig:
-    """The audit's own options only. `tiktok-scan: ignore` comments in the audited code are not
-    honoured either: they are the audited repository telling the audit what not to report."""
-    return ScanConfig(
-        roots=[task.repo.path], srcroot=task.repo.path, enable_packs=list(options.enable_packs),
-        disable_packs=list(options.disable_packs), excludes=list(options.excludes), limits=options.limits,
-        jobs=1, files=list(task.files) if task.files is not None else None, inline_suppressions=False,
-    )
+    from scanner.service import audit_config
+
+    return audit_config(task.repo.path, task.files, options)
 
 
 def scan_task(task: Task, options: AuditOptions) -> ScanResult:
     """Scan one repository or shard. Runs in a worker (process pool or Dask)."""
-    from scanner.core.run import run_scan
+    from scanner.service import run_scan
 
     if task.repo.kind == "bare":
         return _scan_bare(task, options)
@@ -210,7 +213,10 @@ def dask_executor(address: str) -> Submit:
 def run_audit(repos: list[RepoSpec], options: AuditOptions, submit: Submit,
               on_repo: Callable[[RepoOutcome], None] | None = None,
               progress: Callable[[str, int, int], None] | None = None) -> list[RepoOutcome]:
-    """Scan every repository; `on_repo` sees each finished repository at once (so nothing is lost)."""
+    """Scan every repository; `on_repo` sees each finished repository at once (so nothing is lost),
+    with the audit's policy applied (scanner.service.audit_result)."""
+    from scanner.service import audit_result
+
     started = {r.name: time.monotonic() for r in repos}
     tasks = plan(repos, options)
     expected = {r.name: sum(1 for t in tasks if t.repo.name == r.name) for r in repos}
@@ -228,9 +234,10 @@ def run_audit(repos: list[RepoSpec], options: AuditOptions, submit: Submit,
             parts[name].append((task.shard, result))
         if len(parts[name]) == expected[name]:
             ordered = [r for _, r in sorted(parts[name], key=lambda x: x[0])]
-            outcome = RepoOutcome(repo=task.repo, result=None if name in errors else merge(task.repo, ordered),
-                                  error=errors.get(name), attempts=2 if name in errors else 1,
-                                  duration_seconds=time.monotonic() - started[name])
+            result, allowed = (None, 0) if name in errors else audit_result(merge(task.repo, ordered), options.allow)
+            outcome = RepoOutcome(repo=task.repo, result=result, error=errors.get(name),
+                                  attempts=2 if name in errors else 1,
+                                  duration_seconds=time.monotonic() - started[name], allowed=allowed)
             outcomes[name] = outcome
             if on_repo:
                 on_repo(outcome)

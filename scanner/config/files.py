@@ -36,6 +36,7 @@ from scanner.config.limits import LIMIT_NAMES, Limits, limits_from_mapping
 from scanner.core.safe_open import MiB, inside, read_regular_file
 from scanner.errors import ConfigError
 from scanner.findings.suppress import AllowEntry
+from scanner.report import registry as report_formats
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,7 +49,7 @@ PYPROJECT = "pyproject.toml"
 SECTION = "tool.tiktok-scan"
 
 LEVELS = ("error", "warning", "note", "none")
-FORMATS = ("text", "json", "sarif")
+FORMATS = report_formats.names(report_formats.SCAN)
 
 # key -> what it must be (for error messages)
 _STR_LIST = "a list of strings"

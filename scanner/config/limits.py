@@ -152,10 +152,21 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 def limits_from_args(args: argparse.Namespace, base: Limits | None = None) -> Limits:
     """Limits from parsed options, on top of `base` (defaults, or a config file's limits)."""
+    return limits_from_options(option_values(args), base)
+
+
+def option_values(args: argparse.Namespace) -> dict[str, object]:
+    """The limit options given on the command line, by Limits field name, as typed."""
+    return {name: getattr(args, name) for name in _KINDS if getattr(args, name, None) is not None}
+
+
+def limits_from_options(values: Mapping[str, object], base: Limits | None = None) -> Limits:
+    """Limits from command-line values by field name (see `option_values`), on top of `base`; a bad
+    value is an error naming its option."""
     base = base or Limits()
     given: dict[str, Any] = {}
     for name in _KINDS:
-        value = getattr(args, name, None)
+        value = values.get(name)
         if value is None:
             continue
         try:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from scanner.model import Finding, ScanResult
+from scanner.report.interface import ReportOptions
 
 _PROP = "tiktok-scan"
 
@@ -75,3 +76,17 @@ def cyclonedx_inventory(result: ScanResult) -> str:
                                                     for path, line in occurrences]),
         ))
     return str(JsonV1Dot6(bom).output_as_string(indent=2))
+
+
+class CycloneDxReporter:
+    """`inventory --format cyclonedx`: the document of `cyclonedx_inventory`."""
+
+    name = "cyclonedx"
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: ReportOptions) -> CycloneDxReporter:
+        return cls()
+
+    def render(self, result: ScanResult) -> str:
+        return cyclonedx_inventory(result)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner.model import Finding, Notification, ScanResult
+from scanner.report.interface import ReportOptions
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -45,6 +46,11 @@ def notification_dict(n: Notification) -> dict[str, Any]:
 
 class JsonReporter:
     name = "json"
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: ReportOptions) -> JsonReporter:
+        return cls()
 
     def render(self, result: ScanResult) -> str:
         doc = {

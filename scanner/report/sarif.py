@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from scanner import __version__
 from scanner.model import Finding, Level, Notification, ScanResult
+from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -182,6 +183,14 @@ class SarifReporter:
         self.max_results = max_results
         self.max_gzip_bytes = max_gzip_bytes
         self.cap: Cap | None = None  # set by render() when results had to be left out
+
+    @classmethod
+    def from_options(cls, options: ReportOptions) -> SarifReporter:
+        return cls(category=options.category, include_suppressed=options.include_suppressed)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return (self.cap.message,) if self.cap is not None else ()
 
     def _selected(self, result: ScanResult, rules: list[Rule], limit: int, reason: str) -> list[Finding]:
         known = {r.id: r for r in rules}

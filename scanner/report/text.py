@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scanner.model import Level, ScanResult
+from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
 
 _COLORS = {Level.ERROR: "\033[31;1m", Level.WARNING: "\033[33;1m", Level.NOTE: "\033[36m", Level.NONE: ""}
@@ -15,11 +16,16 @@ _RESET = "\033[0m"
 
 class TextReporter:
     name = "text"
+    warnings: tuple[str, ...] = ()
 
     def __init__(self, color: bool = False, min_level: Level = Level.NOTE, verbose: bool = False) -> None:
         self.color = color
         self.min_level = min_level
         self.verbose = verbose
+
+    @classmethod
+    def from_options(cls, options: ReportOptions) -> TextReporter:
+        return cls(color=options.color, min_level=options.min_level)
 
     def _c(self, code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if self.color and code else text

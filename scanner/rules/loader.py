@@ -100,6 +100,16 @@ def load_packs(
     return RuleSet(packs=chosen)
 
 
+def load_ruleset(signatures: Iterable[Path] = (), enable: Iterable[str] = (), disable: Iterable[str] = (),
+                 every_pack: bool = False) -> RuleSet:
+    """The built-in packs and those under `signatures`: the enabled ones, or with `every_pack` all of
+    them as found (`rules --all`)."""
+    dirs = [default_signature_dir(), *signatures]
+    if every_pack:
+        return RuleSet(packs=tuple(load_pack(p.parent) for d in dirs for p in sorted(Path(d).glob("*/pack.toml"))))
+    return load_packs(dirs, enable=enable, disable=disable)
+
+
 def _check_unique(packs: list[Pack]) -> None:
     seen: dict[str, str] = {}
     names: dict[str, str] = {}

@@ -269,12 +269,12 @@ ALLOWED = {
     "scanner/core/gitdiff.py": {"subprocess", "subprocess.run"},
     # semgrep runs only when asked (`--engine semgrep`, validation of `rules --export semgrep`), with our
     # exported rules written to a temporary directory; it never runs scanned code either
-    "scanner/interop/semgrep/__init__.py": {"subprocess", "subprocess.run", "tempfile", "tempfile.TemporaryDirectory",
-                                   "shutil", "shutil.which"},
+    "scanner/interop/semgrep/run.py": {"subprocess", "subprocess.run", "tempfile", "tempfile.TemporaryDirectory",
+                                       "shutil", "shutil.which"},
 }
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
 # (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.
-WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/__init__.py"}
+WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/run.py"}
 SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "_SafeLoader", "BaseLoader", "CBaseLoader"}
 
 

@@ -13,6 +13,7 @@ import yaml
 from scanner.config import ScanConfig
 from scanner.core.run import run_scan
 from scanner.interop import semgrep as sg
+from scanner.interop.semgrep.export import _callee_regex as callee_regex
 from scanner.model import Context, FactKind, Finding, Level, Location
 from scanner.rules import RuleSet, load_packs
 from scanner.rules.loader import default_signature_dir
@@ -78,6 +79,41 @@ def test_endpoint_regexes_keep_most_specific_rule_precedence(exported: dict[str,
     assert firing == {rule_id}
 
 
+def test_the_export_uses_what_the_analyzers_own() -> None:
+    """Call separators, script types and endpoint precedence come from the analyzers and the matcher."""
+    from scanner.analyzers.source import languages
+    from scanner.analyzers.source.extract import CALL_SEPARATOR
+    from scanner.analyzers.source.html import NOT_JAVASCRIPT_TYPES
+    from scanner.interop.semgrep import export
+
+    separators = {sep for spec in languages.ALL for sep in spec.member_separators}
+    assert {re.sub(r"\\(.)", r"\1", alt) for alt in CALL_SEPARATOR[3:-1].split("|")} == separators
+    assert all(re.escape(t).replace("\\-", "-") == t for t in NOT_JAVASCRIPT_TYPES)  # joined unescaped
+    assert all(t in export._HTML_SCRIPT_SKIP for t in NOT_JAVASCRIPT_TYPES)
+
+
+def test_endpoint_precedence_is_the_matchers() -> None:
+    from scanner.interop.semgrep.endpoints import EndpointTable
+    from scanner.model import Level
+    from scanner.rules.model import Matchers, Rule
+
+    def rule(rule_id: str, **matchers: tuple[str, ...]) -> Rule:
+        return Rule(id=rule_id, name="n", pack="p", title="t", category="service-endpoint", evidence="endpoint",
+                    level=Level.WARNING, security_severity=5.0, precision="high", description="d",
+                    help_markdown="h", references=(), tags=(), matchers=Matchers(**matchers), source_file="f")
+
+    domain, host = rule("TT001", domains=("example.com",)), rule("TT002", hosts=("api.example.com",))
+    url, twin = rule("TT003", urls=("api.example.com/v1",)), rule("TT004", hosts=("api.example.com",))
+    other = rule("TT005", hosts=("other.example.org",))
+    table = EndpointTable.build([domain, host, url, twin, other])
+    by_rule = {e.rule.id: e for e in table.endpoints}
+    beats = table.precedence.beats
+    assert beats(by_rule["TT002"], by_rule["TT001"]) and not beats(by_rule["TT001"], by_rule["TT002"])
+    assert beats(by_rule["TT003"], by_rule["TT002"]) and beats(by_rule["TT003"], by_rule["TT001"])
+    assert not beats(by_rule["TT004"], by_rule["TT002"])  # a tie: the matcher reports both
+    assert not beats(by_rule["TT003"], by_rule["TT005"]) and not beats(by_rule["TT005"], by_rule["TT001"])
+
+
 @pytest.mark.parametrize("text", ['"tiktoken"', '"nottiktok.com"', '"tiktok.com.example.org"', '"my_tiktok.com"',
                                   '"support@tiktok.com"'])
 def test_endpoint_regexes_respect_host_boundaries(exported: dict[str, dict[str, object]], text: str) -> None:
@@ -104,7 +140,7 @@ def test_endpoint_regexes_respect_host_boundaries(exported: dict[str, dict[str, 
     ("com.tiktok.openx.Api", "com.tiktok.open.sdk.*", False),
 ])
 def test_callee_regex_reads_chains_as_the_builtin_engine(callee: str, name: str, matches: bool) -> None:
-    regex = sg._callee_regex([name])
+    regex = callee_regex([name])
     assert regex is not None
     # PCRE's `\z` (the very end) is `\Z` in Python's re before 3.14
     assert bool(re.search(regex.replace(r"\z", r"\Z"), callee)) is matches
@@ -113,7 +149,7 @@ def test_callee_regex_reads_chains_as_the_builtin_engine(callee: str, name: str,
 def test_module_only_symbols_are_matched_through_imports_not_text(exported: dict[str, dict[str, object]]) -> None:
     """`tiktok-live-connector/*` or a Go import path cannot be a callee: no text regex for them
     (a regex once matched a commented-out Go import), only the names their imports bind."""
-    assert sg._callee_regex(["tiktok-live-connector.*", "github.com/bububa/tiktok-business/*"]) is None
+    assert callee_regex(["tiktok-live-connector.*", "github.com/bububa/tiktok-business/*"]) is None
     go = str(exported["TT206-symbol-go"])
     assert "pattern-regex" not in go and "import $X" in go
 

@@ -31,9 +31,11 @@ MAX_CALLEE = 400  # characters of a callee looked at: a chain never needs more
 MAX_EVIDENCE = 160
 
 _GROUPS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>()=]*>|\{[^{}]*\}")
-_SEP = r"(?:\?->|->|\?\.|!!\.|!\.|&\.|::|\.)"
-_CHAIN = re.compile(r"((?:[A-Za-z_$][\w$]*[!?]?\s*" + _SEP + r"\s*)*[A-Za-z_$][\w$]*)[\s!?]*$")
-_SPLIT = re.compile(r"\s*(" + _SEP + r")\s*")
+# Every member separator of the languages (LanguageSpec.member_separators) as one regex group,
+# `?->` before `->` and `?.` before `.`; interop/semgrep writes its call regexes with it too.
+CALL_SEPARATOR = r"(?:\?->|->|\?\.|!!\.|!\.|&\.|::|\.)"
+_CHAIN = re.compile(r"((?:[A-Za-z_$][\w$]*[!?]?\s*" + CALL_SEPARATOR + r"\s*)*[A-Za-z_$][\w$]*)[\s!?]*$")
+_SPLIT = re.compile(r"\s*(" + CALL_SEPARATOR + r")\s*")
 _INTERESTING: dict[int, frozenset[str]] = {}
 
 

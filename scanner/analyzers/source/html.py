@@ -16,7 +16,9 @@ from scanner.analyzers.source.extract import Extractor, HitIndex, tokens_in
 from scanner.analyzers.source.languages import HTML, JAVASCRIPT, LanguageSpec
 from scanner.model import Context, Fact
 
-_NOT_JS = ("template", "html", "x-handlebars", "text/plain")
+# `<script type=...>` values containing one of these hold no JavaScript (templates, data); interop/semgrep
+# skips the same scripts
+NOT_JAVASCRIPT_TYPES = ("template", "html", "x-handlebars", "text/plain")
 
 
 class HtmlAnalyzer(TreeSitterAnalyzer):
@@ -33,7 +35,7 @@ class HtmlAnalyzer(TreeSitterAnalyzer):
         for _, caps in tree_sitter.QueryCursor(query(spec)).matches(tree.root_node):
             if "script" in caps:
                 tag = file.data[caps["script.tag"][0].start_byte : caps["script.tag"][0].end_byte].lower()
-                if b"type=" in tag and any(t.encode() in tag for t in _NOT_JS):
+                if b"type=" in tag and any(t.encode() in tag for t in NOT_JAVASCRIPT_TYPES):
                     continue
                 node = caps["script"][0]
                 scripts.append((node.start_byte, node.end_byte))
