@@ -277,7 +277,7 @@ ALLOWED = {
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
 # (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.
 WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/__init__.py"}
-SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "_SafeLoader", "BaseLoader", "CBaseLoader"}
+SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "SafeYamlLoader", "BaseLoader", "CBaseLoader"}
 
 
 def _violations(path: Path) -> list[str]:
