@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from scanner.analyzers.lockfile._support.json import KeyPath, load_json
-from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
 from scanner.analyzers.lockfile._support.source import blank_comments
 from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer

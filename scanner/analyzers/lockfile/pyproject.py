@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
 from scanner.analyzers.lockfile._support.shapes import display_name, require_mapping
-from scanner.analyzers.lockfile._support.toml import KeyPath, load_toml
+from scanner.analyzers.lockfile._support.toml import load_toml
 from scanner.analyzers.lockfile._support.versions import parse_pep508
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import PYPI

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from scanner.analyzers.lockfile._support.graph import shortest_paths
-from scanner.analyzers.lockfile._support.json import KeyPath, load_json
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.lines import KeyPath
 from scanner.analyzers.lockfile._support.purl import declared_from_purl
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.errors import ParseError

@@ -12,10 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
 from scanner.errors import ParseError
-
-KeyPath = tuple[str | int, ...]
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 # bun.lock is JSONC (trailing commas); blanking comments and those commas keeps every offset.

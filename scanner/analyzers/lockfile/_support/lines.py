@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+KeyPath = tuple[str | int, ...]  # a value's path from a document's root: keys by name, items by 0-based index
+
 
 class LineIndex:
     """Maps 0-based character offsets of one text to 1-based lines and columns."""

@@ -13,7 +13,7 @@ import re
 import sys
 from typing import Any
 
-from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
 from scanner.errors import ParseError
 
 if sys.version_info >= (3, 11):
@@ -21,7 +21,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - the same parser on older interpreters
     import tomli as tomllib
 
-KeyPath = tuple[str | int, ...]
 
 _QUOTED = r""""(?:[^"\\]|\\.)*"|'[^']*'"""
 _BARE = r"[A-Za-z0-9_-]+"

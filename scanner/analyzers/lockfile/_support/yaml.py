@@ -14,11 +14,9 @@ from typing import Any
 
 import yaml
 
-from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
 from scanner.core.safe_formats import SafeYamlLoader
 from scanner.errors import LimitExceeded, ParseError
-
-KeyPath = tuple[str | int, ...]
 
 
 @dataclass
