@@ -10,12 +10,10 @@ data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-import yaml
-
 from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
-from scanner.core.safe_formats import SafeYamlLoader
 from scanner.errors import LimitExceeded, ParseError
 
 
@@ -37,7 +35,9 @@ class YamlDoc:
 
 def load_yaml(path: str, text: str) -> YamlDoc:
     """Parse one YAML document; malformed -> ParseError, an alias bomb -> LimitExceeded."""
-    loader = _Loader(text)
+    import yaml  # here, not at import time: a scan without YAML files never loads PyYAML
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -56,36 +56,47 @@ def _key(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-class _Loader(SafeYamlLoader):
-    """Mapping keys become strings (`1.0:`, `true:`, `2024-01-01:` too): what every format read here means."""
+@cache
+def _loader_class() -> Any:
+    """The loader, built on first use: PyYAML and the core's guarded loader load only with a YAML file."""
+    import yaml
 
-    state_generators: list[Any]  # PyYAML's constructor state, untyped in its stubs
+    from scanner.core.safe_formats import SafeYamlLoader
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(None, None, f"expected a mapping node, but found {node.id}",
-                                                    node.start_mark)
-        self.flatten_mapping(node)  # merge keys (`<<: *base`) become the node's own pairs
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            mapping[_key(self.construct_object(key_node, deep=True))] = self.construct_object(value_node, deep=deep)
-        return mapping
+    class Loader(SafeYamlLoader):
+        """Mapping keys become strings (`1.0:`, `true:`, `2024-01-01:` too): what every format read here means."""
 
-    def construct(self, node: Any) -> Any:
-        """construct_document, keeping the constructed keys for the position walk."""
-        data = self.construct_object(node)
-        pending: list[Any] = self.state_generators
-        while pending:
-            self.state_generators = []
-            for generator in pending:
-                for _ in generator:
-                    pass
-            pending = self.state_generators
-        return data
+        state_generators: list[Any]  # PyYAML's constructor state, untyped in its stubs
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+            if not isinstance(node, yaml.MappingNode):
+                raise yaml.constructor.ConstructorError(None, None, f"expected a mapping node, but found {node.id}",
+                                                        node.start_mark)
+            self.flatten_mapping(node)  # merge keys (`<<: *base`) become the node's own pairs
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                mapping[_key(self.construct_object(key_node, deep=True))] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+        def construct(self, node: Any) -> Any:
+            """construct_document, keeping the constructed keys for the position walk."""
+            data = self.construct_object(node)
+            pending: list[Any] = self.state_generators
+            while pending:
+                self.state_generators = []
+                for generator in pending:
+                    for _ in generator:
+                        pass
+                pending = self.state_generators
+            return data
+
+    return Loader
 
 
 def _offsets(root: Any, constructed: dict[Any, Any]) -> dict[KeyPath, int]:
     """Where each key and item of the (alias-checked) node graph starts, by path; document order."""
+    import yaml
+
     out: dict[KeyPath, int] = {}
     stack: list[tuple[Any, KeyPath]] = [(root, ())]
     while stack:
