@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
+from scanner.ecosystems import normalize_package
 from scanner.model import MENTION_CONTEXTS, Context, Fact, FactKind, Finding, Level
 from scanner.rules.model import Rule, RuleSet
 
@@ -22,28 +22,6 @@ class _PurlKey:
     type: str
     namespace: str
     name: str
-
-
-def normalize_package(ecosystem: str, namespace: str | None, name: str) -> tuple[str, str]:
-    """Names as each ecosystem compares them (PEP 503 for PyPI, root pod for CocoaPods subspecs)."""
-    namespace = unquote(namespace or "")
-    name = unquote(name)
-    if ecosystem == "pypi":
-        return "", _pep503(name)
-    if ecosystem in ("cocoapods",):
-        return "", name.split("/", 1)[0]
-    if ecosystem in ("golang", "github", "swift", "composer", "cargo", "nuget", "pub", "gem"):
-        return namespace.lower(), name.lower()
-    return namespace, name  # npm and maven are case-sensitive
-
-
-def _pep503(name: str) -> str:
-    out = name.lower()
-    for ch in "_.":
-        out = out.replace(ch, "-")
-    while "--" in out:
-        out = out.replace("--", "-")
-    return out
 
 
 def parse_purl(purl: str) -> _PurlKey | None:

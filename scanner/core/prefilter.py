@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from scanner.ecosystems import package_literals
 from scanner.rules.model import RuleSet
 
 MIN_NEEDLE = 3
@@ -48,7 +49,7 @@ class Needles:
                 for name in names:
                     literals.update(_module_literals(name.rstrip("*")))
             for purl in m.packages:
-                literals.update(_package_literals(purl))
+                literals.update(package_literals(purl))
             literals.update(m.libraries)
         literals.update(domains)
         literals.update(markers)
@@ -76,33 +77,6 @@ def _module_literals(name: str) -> set[str]:
     if "." in name:
         out.add(name.replace(".", "/"))
     return out
-
-
-def _package_literals(purl: str) -> set[str]:
-    """Literals that any file declaring the package must contain, as distinctive as possible.
-
-    A name that is a common word (`client`, `typings`) is only looked for with what always comes
-    with it: the Maven group (Gradle `group:artifact`, pom `<groupId>`, lockfiles), the npm scope
-    (`@scope/name`), the Go/Swift path without its host (`owner/repo`, never `github.com` alone).
-    """
-    kind = purl[4:].split("/", 1)[0] if purl.startswith("pkg:") else ""
-    body = purl.split(":", 1)[1].split("/", 1)[1] if "/" in purl else purl
-    body = body.rstrip("*").replace("%40", "@").replace("%2F", "/")
-    parts = [p for p in body.split("/") if p]
-    if not parts:
-        return set()
-    name = parts[-1] if not body.endswith("/") else ""
-    if kind == "maven":
-        return {parts[0]}  # the group: `com.tiktok.open.sdk`, `io.github.jwdeveloper.tiktok`
-    if kind in ("golang", "swift", "github"):
-        path = parts[1:] if "." in parts[0] and len(parts) > 1 else parts  # drop `github.com`
-        return {"/".join(path[:2])} if len(path) >= 2 else {path[0]}
-    if kind == "npm" and parts[0].startswith("@"):
-        return {"/".join(parts[:2])} if len(parts) >= 2 else {parts[0]}
-    out = {name or parts[-1]}
-    if kind == "pypi":
-        out.update({o.replace("-", "_") for o in out} | {o.replace("_", "-") for o in out})
-    return {o for o in out if o}
 
 
 class Prefilter:

@@ -1,8 +1,10 @@
 """Loaders for structured formats that are safe on hostile input; analyzers use these.
 
 Each one: never executes anything (no YAML tags that build objects, no pickle), never fetches or
-reads anything else (no external entities or DTDs), never expands entities (billion laughs), and
-turns every failure, deep nesting included, into a ParseError that names the problem.
+reads anything else (no external entities or DTDs), never expands entities (billion laughs),
+refuses YAML alias bombs (LimitExceeded), and turns every other failure, deep nesting included,
+into a ParseError that names the problem. Every YAML parse of the scanner goes through
+SafeYamlLoader.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import defusedxml.ElementTree as SafeET
 import yaml
 from defusedxml import DefusedXmlException
 
-from scanner.errors import ParseError
+from scanner.errors import LimitExceeded, ParseError
 
-MAX_YAML_EXPANDED_NODES = 5_000_000  # a YAML "billion laughs" is aliases of aliases: small in memory, huge to walk
+# A YAML "billion laughs" is aliases of aliases: small in memory, huge to walk. Lockfiles and
+# manifests use few aliases if any; 100k extra nodes take well under a second to walk.
+MAX_YAML_ALIAS_NODES = 100_000
+_SIZE_CAP = 1 << 62  # sizes are capped so that a deep bomb never makes huge integers
 _XML_DECL = re.compile(rb"^\s*(?:\xef\xbb\xbf)?\s*<")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
@@ -61,44 +66,82 @@ def load_plist(data: bytes) -> Any:
         raise ParseError(f"invalid plist: {type(exc).__name__}: {exc}") from exc
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """yaml.SafeLoader (plain data only) that also caps how big aliases make the document.
+def check_yaml_aliases(root: Any) -> None:
+    """Refuse a composed YAML document that aliases make much bigger than its text (LimitExceeded).
 
-    Aliases share nodes in memory, so a YAML "billion laughs" loads fast and small; it explodes
-    when an analyzer walks it. The expanded node count is tracked while composing.
+    Aliases share nodes, so a YAML "billion laughs" composes fast and small, and explodes when
+    anything walks it: each level of `&b [*a, *a, ...]` multiplies the work. A walk of the node
+    graph that visits each node once gives the expanded size; more than MAX_YAML_ALIAS_NODES nodes
+    beyond the written ones, or an alias inside the node it names, is refused before any data is
+    built. Documents without aliases are never refused, however big.
     """
+    sizes: dict[int, int] = {}  # id(node) -> nodes in its expansion, capped
+    open_nodes: set[int] = set()  # the nodes being walked: the path from the root
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), _SIZE_CAP)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise LimitExceeded("a YAML alias refers to a node that contains it (an infinite document); refused")
+        if not children:
+            sizes[key] = 1
+            continue
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    if sizes[id(root)] - len(sizes) > MAX_YAML_ALIAS_NODES:
+        raise LimitExceeded(f"YAML aliases expand the document by more than {MAX_YAML_ALIAS_NODES} nodes "
+                            f"(alias bomb?); refused")
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+class SafeYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (plain data, no tags that build objects; libyaml's parser when built)
+    whose every document passes `check_yaml_aliases` before anything constructs or walks it."""
 
     def __init__(self, stream: str | bytes) -> None:
         super().__init__(stream)
-        self._sizes: dict[int, int] = {}
+        # an alias needs an anchor (`&a`) and a reference (`*a`): without both, there is nothing to check
+        self._may_alias = ("&" in stream and "*" in stream) if isinstance(stream, str) else \
+            (b"&" in stream and b"*" in stream)
 
-    def compose_document(self) -> Any:
-        self._sizes = {}  # node ids are only meaningful within one document
-        return super().compose_document()
+    def get_node(self) -> Any:
+        return self._checked(super().get_node())
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        node = super().compose_node(parent, index)
-        size = self._sizes.get(id(node))
-        if size is None:  # a new node (an alias returns an already sized one)
-            if isinstance(node, yaml.SequenceNode):
-                size = 1 + sum(self._sizes.get(id(child), 1) for child in node.value)
-            elif isinstance(node, yaml.MappingNode):
-                size = 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
-            else:
-                size = 1
-            if size > MAX_YAML_EXPANDED_NODES:
-                raise ParseError(f"YAML expands to more than {MAX_YAML_EXPANDED_NODES} nodes through aliases "
-                                 f"(alias bomb?); refused")
-            self._sizes[id(node)] = size
+    def get_single_node(self) -> Any:
+        return self._checked(super().get_single_node())
+
+    def _checked(self, node: Any) -> Any:
+        if node is not None and self._may_alias:
+            check_yaml_aliases(node)
         return node
 
 
 def load_yaml_all(text: str | bytes) -> list[Any]:
-    """Every document of a YAML stream, plain data only (no tags that build Python objects)."""
+    """Every document of a YAML stream, plain data only; an alias bomb raises LimitExceeded."""
     try:
-        return list(yaml.load_all(text, Loader=_SafeLoader))
-    except ParseError:
-        raise
+        loader = SafeYamlLoader(text)
+        try:
+            docs = []
+            while loader.check_node():
+                docs.append(loader.construct_document(loader.get_node()))
+            return docs
+        finally:
+            loader.dispose()
     except RecursionError as exc:
         raise ParseError("YAML nested too deep") from exc
     except (yaml.YAMLError, ValueError, TypeError) as exc:

@@ -23,7 +23,7 @@ from scanner.core import safe_formats
 from scanner.core import scanner as scanner_mod
 from scanner.core.run import run_scan
 from scanner.core.scanner import Scanner
-from scanner.errors import ParseError
+from scanner.errors import LimitExceeded, ParseError
 from scanner.model import SkipReason
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -222,8 +222,12 @@ def test_yaml_is_plain_data_only(tmp_path: Path) -> None:
     assert not pwned.exists()
     laughs = ['a: &a ["lol"]'] + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]"
                                   for i in range(9)]
-    with pytest.raises(ParseError, match="alias bomb"):
+    with pytest.raises(LimitExceeded, match="alias bomb"):
         safe_formats.load_yaml("\n".join(laughs))
+    with pytest.raises(LimitExceeded, match="refers to a node that contains it"):
+        safe_formats.load_yaml("a: &a [1, *a]\n")
+    # anchors and aliases within the allowance are plain data
+    assert safe_formats.load_yaml("a: &a [1, 2]\nb: *a\nc: {<<: {d: 1}}\n") == {"a": [1, 2], "b": [1, 2], "c": {"d": 1}}
     with pytest.raises(ParseError, match=r"nested too deep|invalid YAML"):
         safe_formats.load_yaml("a: " + "[" * 50_000 + "]" * 50_000)
     assert safe_formats.load_yaml("a: [1, 2]\n") == {"a": [1, 2]}
@@ -275,7 +279,7 @@ ALLOWED = {
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
 # (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.
 WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/run.py"}
-SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "_SafeLoader", "BaseLoader", "CBaseLoader"}
+SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "SafeYamlLoader", "BaseLoader", "CBaseLoader"}
 
 
 def _violations(path: Path) -> list[str]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.json import load_json
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.analyzers.lockfile.npm_package_json import SECTIONS
-from scanner.analyzers.lockfile.support import JsonLines, load_json, npm_purl, shortest_paths
+from scanner.ecosystems import NPM
 from scanner.errors import ParseError
 
 
@@ -35,14 +37,14 @@ def _resolve(packages: dict[str, Any], start: str, dep: str) -> str | None:
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data, clean = load_json(path, text, jsonc=True)
+    doc = load_json(path, text, jsonc=True)
+    data = doc.data
     if not isinstance(data, dict):
         raise ParseError(f"{path}: bun.lock is a {type(data).__name__}, expected an object")
     workspaces = data.get("workspaces") or {}
     packages = data.get("packages") or {}
     if not isinstance(workspaces, dict) or not isinstance(packages, dict):
         raise ParseError(f"{path}: 'workspaces' and 'packages' must be objects")
-    lines = JsonLines(clean)
     ws_node = {key: f"ws:{key}" for key in workspaces}
     edges: dict[str, list[str]] = {"": ["ws:"] if "" in workspaces else list(ws_node.values())}
     direct: dict[str, str | None] = {}
@@ -75,18 +77,18 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                     found = _resolve(packages, key, dep)
                     if found is not None:
                         targets.append(found)
-    paths = shortest_paths([""], edges)
+    paths = shortest_paths(edges, [""])
     out: list[DeclaredPackage] = []
     for key, (name, version) in entries.items():
         if version.startswith("workspace:"):
             continue  # the project's own workspace member
         registry_version = version if version and not any(c in version for c in ":/") else None
-        pos = lines.position("packages", key)
+        pos = doc.key_position("packages", key)
         assert pos is not None
         chain = paths.get(key)
         labels = tuple(_label(step, workspaces, entries) for step in chain[1:]) if chain else (name,)
         out.append(DeclaredPackage(
-            purl=npm_purl(name, registry_version), ecosystem="npm", name=name, version=registry_version,
+            purl=NPM.purl(name, registry_version), ecosystem="npm", name=name, version=registry_version,
             line=pos[0], column=pos[1], end_column=pos[1] + len(key),
             direct=key in direct, dependency_path=labels, scope=direct.get(key),
         ))

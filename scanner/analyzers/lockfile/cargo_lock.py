@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.toml import load_toml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import load_toml, make_purl, shortest_paths, toml_lines
+from scanner.ecosystems import CARGO
 from scanner.errors import ParseError
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    packages = data.get("package", [])
+    doc = load_toml(path, text)
+    packages = doc.data.get("package", [])
     if not isinstance(packages, list) or not all(isinstance(p, dict) for p in packages):
         raise ParseError(f"{path}: [[package]] must be an array of tables")
-    where = toml_lines(text)
     ids: list[str] = []
     by_name: dict[str, list[str]] = {}
     for i, pkg in enumerate(packages):
@@ -42,10 +43,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     for i, (ident, pkg) in enumerate(zip(ids, packages, strict=True)):
         if ident in roots:
             continue
-        line = where.key("package", str(i), "name") or where.tables.get(("package", str(i)), 1)
+        line = doc.keys.get(("package", i, "name")) or doc.tables.get(("package", i), 1)
         chain = tuple(p.split(" ", 1)[0] for p in paths.get(ident, ()))
         out.append(DeclaredPackage(
-            purl=make_purl("cargo", pkg["name"], version=pkg["version"]), ecosystem="cargo", name=pkg["name"],
+            purl=CARGO.purl(pkg["name"], pkg["version"]), ecosystem="cargo", name=pkg["name"],
             version=pkg["version"], line=line, column=1, end_column=len(f'name = "{pkg["name"]}"') + 1,
             direct=ident in direct_ids if roots else None, dependency_path=chain))
     return out

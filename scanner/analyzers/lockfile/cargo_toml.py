@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from scanner.analyzers.lockfile._support.toml import load_toml
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import TomlLines, exact_version, load_toml, make_purl, toml_lines
+from scanner.ecosystems import CARGO
 from scanner.errors import ParseError
 
 _KINDS = {"dependencies": None, "dev-dependencies": "dev", "build-dependencies": "build"}
@@ -29,21 +31,10 @@ def _tables(data: dict[str, Any]) -> list[tuple[tuple[str, ...], str | None, Any
     return [(key, scope, deps) for key, scope, deps in found if deps is not None]
 
 
-def _line(where: TomlLines, table: tuple[str, ...], name: str) -> int:
-    full = (*table, name)
-    found = where.keys.get(full) or where.tables.get(full)
-    if found:
-        return found
-    nested = [ln for key, ln in where.keys.items() if key[: len(full)] == full]
-    return min(nested) if nested else where.tables.get(table, 1)
-
-
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    where = toml_lines(text)
-    lines = text.splitlines()
+    doc = load_toml(path, text)
     out: list[DeclaredPackage] = []
-    for table, scope, deps in _tables(data):
+    for table, scope, deps in _tables(doc.data):
         if not isinstance(deps, dict):
             raise ParseError(f"{path}: [{'.'.join(table)}] must be a table")
         for key, spec in deps.items():
@@ -58,11 +49,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             else:
                 raise ParseError(f"{path}: dependency {key!r} must be a string or a table")
             version = exact_version(requirement) if requirement and requirement.startswith("=") else None
-            line = _line(where, table, key)
-            text_line = lines[line - 1] if line <= len(lines) else ""
-            col = max(text_line.find(key), 0) + 1
+            line = doc.declared_line(*table, key) or doc.tables.get(table, 1)
+            col = max(doc.lines.line_text(line).find(key), 0) + 1
             out.append(DeclaredPackage(
-                purl=make_purl("cargo", name, version=version), ecosystem="cargo", name=name, version=version,
+                purl=CARGO.purl(name, version), ecosystem="cargo", name=name, version=version,
                 line=line, column=col, end_column=col + len(key), direct=True, scope=scope))
     return sorted(out, key=lambda p: p.line)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.purl import github_repo
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import exact_version, github_repo, make_purl
+from scanner.ecosystems import GENERIC, GITHUB
 from scanner.errors import ParseError
 
 _LINE = re.compile(r'^(?P<kind>github|git|binary)\s+"(?P<src>[^"]+)"(?:\s+(?P<req>.+?))?\s*$')
@@ -29,17 +31,17 @@ def parse_cartfile(path: str, text: str, resolved: bool) -> list[DeclaredPackage
         version = req if resolved and req else exact_version(req.lstrip("=").strip() if req.startswith("==") else None)
         if kind == "binary":
             stem = src.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
-            purl = make_purl("generic", stem, version=version, qualifiers={"download_url": src})
+            purl = GENERIC.purl(stem, version, qualifiers={"download_url": src})
             name = stem
         else:
             repo = (tuple(src.split("/", 1)) if kind == "github" and "://" not in src else github_repo(src))
             if repo is not None and len(repo) == 2:
                 owner, name_ = repo[0], repo[1].removesuffix(".git")
-                purl = make_purl("github", name_, owner, version)
+                purl = GITHUB.purl(name_, version, namespace=owner)
                 name = f"{owner}/{name_}"
             else:
                 stem = src.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
-                purl = make_purl("generic", stem, version=version, qualifiers={"vcs_url": f"git+{src}"})
+                purl = GENERIC.purl(stem, version, qualifiers={"vcs_url": f"git+{src}"})
                 name = stem
         col = raw.index('"') + 1
         out.append(DeclaredPackage(

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import (
-    LineIndex,
-    PosDict,
-    exact_version,
-    json_key_offset,
-    load_json,
-    make_purl,
-)
+from scanner.ecosystems import COMPOSER
 from scanner.errors import ParseError
 
 
@@ -23,32 +18,28 @@ def _platform(name: str) -> bool:
     return "/" not in name or name in ("php", "hhvm", "composer-plugin-api", "composer-runtime-api")
 
 
-def composer_purl(name: str, version: str | None) -> str:
-    vendor, _, pkg = name.partition("/")
-    return make_purl("composer", pkg, vendor, version)
-
-
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
-    data = load_json(path, text)
-    if not isinstance(data, PosDict):
+    doc = load_json(path, text)
+    data, lines = doc.data, doc.lines
+    if not isinstance(data, dict):
         raise ParseError(f"{path}: composer.json must be an object")
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     for section, scope in (("require", None), ("require-dev", "dev")):
         deps = data.get(section)
         if deps is None:
             continue
-        if not isinstance(deps, PosDict):
+        if not isinstance(deps, dict):
             raise ParseError(f"{path}: {section} must be an object")
         for name, constraint in deps.items():
             if _platform(name):
                 continue
             version = exact_version(str(constraint).lstrip("v")) if isinstance(constraint, str) else None
-            offset = json_key_offset(text, deps, name)
+            offset = doc.key(section, name)
+            assert offset is not None
             out.append(DeclaredPackage(
-                purl=composer_purl(name, version), ecosystem="composer", name=name, version=version,
+                purl=COMPOSER.purl(name, version), ecosystem="composer", name=name, version=version,
                 line=lines.line(offset), column=lines.column(offset), end_column=lines.column(offset) + len(name) + 2,
                 direct=True, scope=scope))
     return out

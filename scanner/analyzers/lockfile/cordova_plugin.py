@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.versions import exact_version
+from scanner.analyzers.lockfile._support.xml import XmlNode, load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.cocoapods_common import pod_purl
-from scanner.analyzers.lockfile.common import XmlNode, exact_version, load_xml, make_purl, span
+from scanner.ecosystems import COCOAPODS, MAVEN, NPM
 from scanner.errors import ParseError
 
 _MAVEN = re.compile(r"^(?P<g>[\w.\-]+):(?P<a>[\w.\-]+)(?::(?P<v>[^:@\s$]+))?(?:@\w+)?$")
@@ -24,12 +26,12 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     root = load_xml(path, text)
     if root.tag != "plugin":
         raise ParseError(f"{path}: root element is <{root.tag}>, not <plugin>")
-    lines = text.splitlines()
+    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
 
     def add(node: XmlNode, purl: str, ecosystem: str, name: str, version: str | None, needle: str,
             scope: str | None) -> None:
-        column, end_column = span(lines, node.line, needle)
+        column, end_column = lines.span(node.line, needle)
         out.append(DeclaredPackage(purl=purl, ecosystem=ecosystem, name=name, version=version, line=node.line,
                                    column=column, end_column=end_column, direct=True, scope=scope))
 
@@ -41,12 +43,12 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 continue
             if fw.attr("type") == "podspec":
                 version = exact_version(fw.attr("spec"))
-                add(fw, pod_purl(src, version), "cocoapods", src, version, src, scope)
+                add(fw, COCOAPODS.purl(src, version), "cocoapods", src, version, src, scope)
                 continue
             m = _MAVEN.match(src)
             if m:
                 version = m.group("v") if m.group("v") and "+" not in m.group("v") else None
-                add(fw, make_purl("maven", m.group("a"), m.group("g"), version), "maven",
+                add(fw, MAVEN.purl(m.group("a"), version, namespace=m.group("g")), "maven",
                     f"{m.group('g')}:{m.group('a')}", version, src, scope)
         for podspec in platform.findall("podspec"):
             pods = podspec.find("pods")
@@ -55,14 +57,13 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 if not name:
                     continue
                 version = exact_version(pod.attr("spec"))
-                add(pod, pod_purl(name, version), "cocoapods", name, version, name, scope)
+                add(pod, COCOAPODS.purl(name, version), "cocoapods", name, version, name, scope)
         for dep in platform.findall("dependency"):
             ident = dep.attr("id")
             if not ident:
                 continue
             version = exact_version(dep.attr("version"))
-            scope_, _, pkg = ident.rpartition("/") if ident.startswith("@") else ("", "", ident)
-            add(dep, make_purl("npm", pkg, scope_ or None, version), "npm", ident, version, ident, scope)
+            add(dep, NPM.purl(ident, version), "npm", ident, version, ident, scope)
     return sorted(out, key=lambda p: (p.line, p.column))
 
 

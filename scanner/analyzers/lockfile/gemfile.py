@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.source import blank_comments
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, blank_comments, exact_version, make_purl
+from scanner.ecosystems import GEM
 
 _GEM = re.compile(r"""^[ \t]*gem[ \t]*\(?[ \t]*(["'])(?P<name>[^"']+)\1(?P<rest>[^\n]*)""", re.MULTILINE)
 _GROUP = re.compile(r"""^[ \t]*group[ \t]*\(?[ \t]*(?P<names>:[\w]+(?:[ \t]*,[ \t]*:[\w]+)*)[^\n]*\bdo\b""",
@@ -43,7 +46,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         scope = inline.group(1) if inline else next((n for s, e_, n in groups if s < m.start() < e_), None)
         start, stop = m.start("name") - 1, m.end("name") + 1
         out.append(DeclaredPackage(
-            purl=make_purl("gem", m.group("name"), version=version), ecosystem="gem", name=m.group("name"),
+            purl=GEM.purl(m.group("name"), version), ecosystem="gem", name=m.group("name"),
             version=version, line=lines.line(start), column=lines.column(start), end_column=lines.column(stop),
             direct=True, scope=scope))
     return out

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import make_purl, shortest_paths
+from scanner.ecosystems import GEM
 from scanner.errors import ParseError
 
 _SPEC = re.compile(r"^    (?P<name>[^\s(]+) \((?P<version>[^)]+)\)$")
@@ -67,7 +68,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             continue
         seen.add((name, version))
         out.append(DeclaredPackage(
-            purl=make_purl("gem", name, version=version), ecosystem="gem", name=name, version=version, line=lineno,
+            purl=GEM.purl(name, version), ecosystem="gem", name=name, version=version, line=lineno,
             column=col, end_column=col + len(name), direct=(name in direct) if direct else None,
             dependency_path=paths.get(name, ())))
     return out

@@ -10,7 +10,7 @@ import re
 from typing import ClassVar
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import golang_purl
+from scanner.ecosystems import GOLANG
 from scanner.errors import ParseError
 
 _DIRECTIVES = ("module", "go", "toolchain", "require", "replace", "exclude", "retract", "godebug", "tool",
@@ -64,7 +64,7 @@ def _entry(path: str, directive: str, line: str, raw: str, lineno: int, out: lis
         return
     col = raw.find(module) + 1
     out.append(DeclaredPackage(
-        purl=golang_purl(module, version), ecosystem="golang", name=module, version=version, line=lineno,
+        purl=GOLANG.purl(module, version), ecosystem="golang", name=module, version=version, line=lineno,
         column=col, end_column=col + len(module), direct=direct, scope="replace" if directive == "replace" else None))
 
 

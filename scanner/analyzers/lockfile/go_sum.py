@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import golang_purl
+from scanner.ecosystems import GOLANG
 from scanner.errors import ParseError
 
 
@@ -29,7 +29,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         seen.add((module, version))
         col = raw.find(module) + 1
         out.append(DeclaredPackage(
-            purl=golang_purl(module, version), ecosystem="golang", name=module, version=version, line=lineno,
+            purl=GOLANG.purl(module, version), ecosystem="golang", name=module, version=version, line=lineno,
             column=col, end_column=col + len(module)))
     return out
 

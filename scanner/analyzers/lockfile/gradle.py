@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.source import blank_comments, check_balanced
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, blank_comments, check_balanced, make_purl
+from scanner.ecosystems import MAVEN
 
 _COORD = r"[A-Za-z0-9_][\w.\-]*"
 # A string literal holding maven coordinates: group:artifact[:version[:classifier]][@ext]
@@ -76,7 +78,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         qualifiers = {k: v for k, v in (("classifier", classifier), ("type", ext)) if v}
         line = lines.line(start)
         out.append(DeclaredPackage(
-            purl=make_purl("maven", artifact, group, version, qualifiers=qualifiers),
+            purl=MAVEN.purl(artifact, version, namespace=group, qualifiers=qualifiers),
             ecosystem="maven", name=f"{group}:{artifact}", version=version, line=line,
             column=lines.column(start), end_column=lines.column(end), direct=True, scope=scope))
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from scanner.analyzers.lockfile._support.toml import load_toml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import load_toml, make_purl, span, toml_lines
+from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
 
 
@@ -27,13 +28,12 @@ def _version(value: Any, versions: dict[str, Any]) -> str | None:
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    where = toml_lines(text)
+    doc = load_toml(path, text)
+    data = doc.data
     versions = data.get("versions", {})
     libraries = data.get("libraries", {})
     if not isinstance(libraries, dict) or not isinstance(versions, dict):
         raise ParseError(f"{path}: [libraries] and [versions] must be tables")
-    text_lines = text.splitlines()
     out: list[DeclaredPackage] = []
     for alias, spec in libraries.items():
         version: str | None = None
@@ -53,12 +53,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             version = _version(spec.get("version"), versions)
         else:
             raise ParseError(f"{path}: library {alias!r} must be a string or a table")
-        line = where.key("libraries", alias) or where.tables.get(("libraries", alias)) or \
-            next((ln for key, ln in where.keys.items() if key[:2] == ("libraries", alias)), None) or \
-            where.tables.get(("libraries",), 1)
-        column, end_column = span(text_lines, line, alias)
+        line = doc.declared_line("libraries", alias) or doc.tables.get(("libraries",), 1)
+        column, end_column = doc.lines.span(line, alias)
         out.append(DeclaredPackage(
-            purl=make_purl("maven", artifact, group, version), ecosystem="maven", name=f"{group}:{artifact}",
+            purl=MAVEN.purl(artifact, version, namespace=group), ecosystem="maven", name=f"{group}:{artifact}",
             version=version, line=line, column=column, end_column=end_column, direct=True, scope="version-catalog"))
     return sorted(out, key=lambda p: p.line)
 

@@ -10,7 +10,7 @@ import re
 from typing import ClassVar
 
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import make_purl
+from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
 
 _LINE = re.compile(r"^(?P<g>[^:=\s]+):(?P<a>[^:=\s]+):(?P<v>[^:=\s]+)=(?P<c>[\w,\-]*)$")
@@ -28,7 +28,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         configs = [c for c in m.group("c").split(",") if c]
         scope = "test" if configs and all("test" in c.lower() for c in configs) else None
         out.append(DeclaredPackage(
-            purl=make_purl("maven", m.group("a"), m.group("g"), m.group("v")), ecosystem="maven",
+            purl=MAVEN.purl(m.group("a"), m.group("v"), namespace=m.group("g")), ecosystem="maven",
             name=f"{m.group('g')}:{m.group('a')}", version=m.group("v"), line=lineno,
             column=raw.index(line[0]) + 1, end_column=len(raw) + 1, scope=scope))
     return out

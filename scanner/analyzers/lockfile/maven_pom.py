@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.xml import XmlNode, load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import XmlNode, load_xml, make_purl, span
+from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
 
 _PROP = re.compile(r"\$\{([^}]+)\}")
@@ -61,7 +63,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     if project.tag != "project":
         raise ParseError(f"{path}: root element is <{project.tag}>, not <project>")
     props = _properties(project)
-    lines = text.splitlines()
+    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     containers: list[tuple[XmlNode, str | None]] = [(project, None)]
     containers += [(p, None) for p in _profiles(project)]
@@ -88,9 +90,9 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                                             ("type", dep.child_text("type"))) if v and v != "jar"}
             anchor = dep.find("artifactId")
             line = anchor.line if anchor else dep.line
-            column, end_column = span(lines, line, artifact)
+            column, end_column = lines.span(line, artifact)
             out.append(DeclaredPackage(
-                purl=make_purl("maven", artifact, group, version, qualifiers=qualifiers), ecosystem="maven",
+                purl=MAVEN.purl(artifact, version, namespace=group, qualifiers=qualifiers), ecosystem="maven",
                 name=f"{group}:{artifact}", version=version, line=line, column=column, end_column=end_column,
                 direct=True if section is None else None, scope=scope))
     return sorted(out, key=lambda p: p.line)

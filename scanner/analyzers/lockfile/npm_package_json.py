@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+from scanner.analyzers.lockfile._support.json import JsonDoc, load_json
+from scanner.analyzers.lockfile._support.shapes import display_name, require_mapping
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import JsonLines, display_name, load_json, npm_purl, require_mapping
+from scanner.ecosystems import NPM
 from scanner.errors import ParseError
 
 SECTIONS = (
@@ -42,13 +44,13 @@ def exact_version(spec: str) -> str | None:
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data, clean = load_json(path, text)
+    doc = load_json(path, text)
+    data = doc.data
     if not isinstance(data, dict):
         raise ParseError(f"{path}: package.json is a {type(data).__name__}, expected an object")
-    lines = JsonLines(clean)
     root = display_name(data.get("name"), "(root)")
     out: list[DeclaredPackage] = []
-    identity = _identity(data, lines)
+    identity = _identity(data, doc)
     if identity is not None:
         out.append(identity)
     for section, scope in SECTIONS:
@@ -58,30 +60,30 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             name, rng = split_alias(key, spec)
             if not name:
                 continue
-            pos = lines.position(section, key)
+            pos = doc.key_position(section, key)
             if pos is None:  # pragma: no cover - every parsed key has a position
                 raise ParseError(f"{path}: cannot locate {section}.{key!r}")
             version = exact_version(rng)
             out.append(DeclaredPackage(
-                purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+                purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
                 line=pos[0], column=pos[1], end_column=pos[1] + len(key),
                 direct=True, dependency_path=(root, name), scope=scope,
             ))
     return out
 
 
-def _identity(data: dict[str, object], lines: JsonLines) -> DeclaredPackage | None:
+def _identity(data: dict[str, object], doc: JsonDoc) -> DeclaredPackage | None:
     """The package the manifest describes, from its `name` and `version` fields."""
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name):
         return None
-    pos = lines.position("name")
+    pos = doc.key_position("name")
     if pos is None:  # pragma: no cover - a parsed key always has a position
         return None
     raw = data.get("version")
     version = exact_version(raw) if isinstance(raw, str) else None
     return DeclaredPackage(
-        purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+        purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
         line=pos[0], column=pos[1], end_column=pos[1] + len("name"),
         direct=None, dependency_path=(name,), scope="self",
     )

@@ -10,28 +10,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.json import JsonDoc, load_json
+from scanner.analyzers.lockfile._support.shapes import display_name
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import JsonLines, display_name, load_json, npm_purl, shortest_paths
+from scanner.ecosystems import NPM
 from scanner.errors import ParseError
 
 _DEP_KEYS = ("dependencies", "optionalDependencies", "peerDependencies", "devDependencies")
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data, clean = load_json(path, text)
+    doc = load_json(path, text)
+    data = doc.data
     if not isinstance(data, dict):
         raise ParseError(f"{path}: lockfile is a {type(data).__name__}, expected an object")
-    lines = JsonLines(clean)
     root = display_name(data.get("name"), "(root)")
     packages = data.get("packages")
     if isinstance(packages, dict) and packages:
-        return _parse_packages(path, packages, lines, root)
+        return _parse_packages(path, packages, doc, root)
     deps = data.get("dependencies")
     if deps is None:
         return []
     if not isinstance(deps, dict):
         raise ParseError(f"{path}: 'dependencies' is a {type(deps).__name__}, expected an object")
-    return _parse_v1(path, deps, lines, root)
+    return _parse_v1(path, deps, doc, root)
 
 
 def _name_of(key: str, entry: dict[str, Any]) -> str:
@@ -62,7 +65,7 @@ def _target(packages: dict[str, Any], key: str) -> str:
     return key
 
 
-def _parse_packages(path: str, packages: dict[str, Any], lines: JsonLines, root: str) -> list[DeclaredPackage]:
+def _parse_packages(path: str, packages: dict[str, Any], doc: JsonDoc, root: str) -> list[DeclaredPackage]:
     edges: dict[str, list[str]] = {}
     workspaces = {""}
     for key, entry in packages.items():
@@ -84,14 +87,14 @@ def _parse_packages(path: str, packages: dict[str, Any], lines: JsonLines, root:
         edges[key] = targets
     # The root owns its workspace folders even though it does not list them as dependencies.
     edges[""] = [*sorted(workspaces - {""}), *edges.get("", [])]
-    paths = shortest_paths([""], edges)
+    paths = shortest_paths(edges, [""])
     out: list[DeclaredPackage] = []
     for key, entry in packages.items():
         if "node_modules/" not in key or entry.get("link"):
             continue  # the root, workspace folders and links to them are the project itself
         name = _name_of(key, entry)
         version = entry.get("version") if isinstance(entry.get("version"), str) else None
-        pos = lines.position("packages", key)
+        pos = doc.key_position("packages", key)
         assert pos is not None
         chain = paths.get(key)
         labels = _labels(chain, packages, root) if chain else (name,)  # extraneous: nothing requires it
@@ -99,7 +102,7 @@ def _parse_packages(path: str, packages: dict[str, Any], lines: JsonLines, root:
         scope = "dev" if entry.get("dev") else ("optional" if entry.get("optional") else None)
         col = pos[1] + key.rfind(name) if key.endswith(name) else pos[1]
         out.append(DeclaredPackage(
-            purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+            purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
             line=pos[0], column=col, end_column=col + len(name),
             direct=direct, dependency_path=labels, scope=scope,
         ))
@@ -121,7 +124,7 @@ def _labels(chain: tuple[str, ...], packages: dict[str, Any], root: str) -> tupl
     return tuple(out)
 
 
-def _parse_v1(path: str, deps: dict[str, Any], lines: JsonLines, root: str) -> list[DeclaredPackage]:
+def _parse_v1(path: str, deps: dict[str, Any], doc: JsonDoc, root: str) -> list[DeclaredPackage]:
     # Nodes are key paths into the nested tree: ("dependencies", "a", "dependencies", "b").
     nodes: dict[tuple[str, ...], dict[str, Any]] = {}
 
@@ -163,7 +166,7 @@ def _parse_v1(path: str, deps: dict[str, Any], lines: JsonLines, root: str) -> l
         edges["\0".join(key)] = targets
     tops = [k for k in nodes if len(k) == 2 and k not in required]
     edges[""] = ["\0".join(k) for k in tops]
-    paths = shortest_paths([""], edges)
+    paths = shortest_paths(edges, [""])
     out: list[DeclaredPackage] = []
     for key, entry in nodes.items():
         name = key[-1]
@@ -172,13 +175,13 @@ def _parse_v1(path: str, deps: dict[str, Any], lines: JsonLines, root: str) -> l
             name, version = version[4:].rsplit("@", 1)
         elif version and ("/" in version or ":" in version):
             version = None  # a git/file/URL reference, not a registry version
-        pos = lines.position(*key)
+        pos = doc.key_position(*key)
         assert pos is not None
         chain = paths.get("\0".join(key), ("", "\0".join(key)))
         labels = (root, *(step.rsplit("\0", 1)[-1] for step in chain[1:]))
         scope = "dev" if entry.get("dev") else ("optional" if entry.get("optional") else None)
         out.append(DeclaredPackage(
-            purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+            purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
             line=pos[0], column=pos[1], end_column=pos[1] + len(key[-1]),
             direct=key in tops, dependency_path=labels, scope=scope,
         ))

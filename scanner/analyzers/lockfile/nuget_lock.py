@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.json import load_json
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, json_key_offset, load_json, make_purl, shortest_paths
+from scanner.ecosystems import NUGET
 from scanner.errors import ParseError
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
-    data = load_json(path, text)
-    if not isinstance(data, PosDict) or not isinstance(data.get("dependencies"), PosDict):
+    doc = load_json(path, text)
+    data, lines = doc.data, doc.lines
+    if not isinstance(data, dict) or not isinstance(data.get("dependencies"), dict):
         raise ParseError(f"{path}: not a packages.lock.json (no dependencies object)")
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     seen: set[tuple[str, str | None]] = set()
     for framework, packages in data["dependencies"].items():
-        if not isinstance(packages, PosDict):
+        if not isinstance(packages, dict):
             raise ParseError(f"{path}: framework {framework!r} must map to an object")
         graph = {n.lower(): [d.lower() for d in (p.get("dependencies") or {})]
                  for n, p in packages.items() if isinstance(p, dict)}
@@ -32,7 +34,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         paths = shortest_paths(graph, roots)
         names = {n.lower(): n for n in packages}
         for name, info in packages.items():
-            if not isinstance(info, PosDict):
+            if not isinstance(info, dict):
                 raise ParseError(f"{path}: package {name!r} must be an object")
             kind = info.get("type")
             if kind == "Project":
@@ -41,10 +43,11 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             if (name.lower(), version) in seen:
                 continue
             seen.add((name.lower(), version))
-            offset = json_key_offset(text, packages, name)
+            offset = doc.key("dependencies", framework, name)
+            assert offset is not None
             chain = tuple(names.get(p, p) for p in paths.get(name.lower(), ()))
             out.append(DeclaredPackage(
-                purl=make_purl("nuget", name, version=version), ecosystem="nuget", name=name, version=version,
+                purl=NUGET.purl(name, version), ecosystem="nuget", name=name, version=version,
                 line=lines.line(offset), column=lines.column(offset), end_column=lines.column(offset) + len(name) + 2,
                 direct=kind == "Direct", dependency_path=chain, scope=str(framework)))
     return out

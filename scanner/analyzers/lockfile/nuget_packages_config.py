@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.xml import load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import load_xml, make_purl, span
+from scanner.ecosystems import NUGET
 from scanner.errors import ParseError
 
 
@@ -18,15 +20,15 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     root = load_xml(path, text)
     if root.tag != "packages":
         raise ParseError(f"{path}: root element is <{root.tag}>, not <packages>")
-    lines = text.splitlines()
+    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     for item in root.findall("package"):
         name, version = item.attr("id"), item.attr("version")
         if not name:
             raise ParseError(f"{path}: line {item.line}: <package> without id")
-        column, end_column = span(lines, item.line, name)
+        column, end_column = lines.span(item.line, name)
         out.append(DeclaredPackage(
-            purl=make_purl("nuget", name, version=version), ecosystem="nuget", name=name, version=version,
+            purl=NUGET.purl(name, version), ecosystem="nuget", name=name, version=version,
             line=item.line, column=column, end_column=end_column,
             scope="dev" if item.attr("developmentDependency") == "true" else None))
     return out

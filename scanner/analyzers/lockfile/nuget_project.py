@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.versions import exact_version
+from scanner.analyzers.lockfile._support.xml import load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import exact_version, load_xml, make_purl, span
+from scanner.ecosystems import NUGET
 
 ITEM_TAGS = ("PackageReference", "PackageVersion", "GlobalPackageReference")
 
@@ -18,7 +21,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
     root = load_xml(path, text)
-    lines = text.splitlines()
+    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     for tag in ITEM_TAGS:
         for item in root.iter(tag):
@@ -27,9 +30,9 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 continue
             requirement = item.attr("Version") or item.attr("VersionOverride") or item.child_text("Version")
             version = exact_version(requirement) if requirement and "$(" not in requirement else None
-            column, end_column = span(lines, item.line, name)
+            column, end_column = lines.span(item.line, name)
             out.append(DeclaredPackage(
-                purl=make_purl("nuget", name, version=version), ecosystem="nuget", name=name, version=version,
+                purl=NUGET.purl(name, version), ecosystem="nuget", name=name, version=version,
                 line=item.line, column=column, end_column=end_column,
                 direct=True if tag != "PackageVersion" else None,
                 scope="central-version" if tag == "PackageVersion" else None))

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.purl import swift_purl
+from scanner.analyzers.lockfile._support.source import blank_comments, check_balanced
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, blank_comments, check_balanced, swift_purl
 from scanner.errors import ParseError
 
 _ISA = re.compile(r"\bisa\s*=\s*XCRemoteSwiftPackageReference\s*;")

@@ -3,34 +3,27 @@ a package nobody requires is taken as direct, any other as transitive."""
 
 from __future__ import annotations
 
+from scanner.analyzers.lockfile._support.graph import roots_by_heuristic, shortest_paths
+from scanner.analyzers.lockfile._support.toml import load_toml
+from scanner.analyzers.lockfile._support.versions import parse_pep508
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import (
-    TomlLines,
-    canonical_pypi,
-    load_toml,
-    parse_pep508,
-    pypi_purl,
-    roots_by_heuristic,
-    shortest_paths,
-    toml_entries,
-)
+from scanner.ecosystems import PYPI, pep503
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    lines = TomlLines(text)
-    entries = toml_entries(path, data, lines, "package")
+    doc = load_toml(path, text)
+    entries = doc.entries(path, "package")
     edges: dict[str, list[str]] = {}
     for entry, line in entries:
         deps = entry.get("dependencies")
-        targets = edges.setdefault(canonical_pypi(entry["name"]), [])
+        targets = edges.setdefault(pep503(entry["name"]), [])
         for dep in deps if isinstance(deps, list) else []:
             if isinstance(dep, str):
-                targets.append(canonical_pypi(parse_pep508(path, line, dep)[0]))
-    names = [canonical_pypi(e["name"]) for e, _ in entries]
+                targets.append(pep503(parse_pep508(path, line, dep)[0]))
+    names = [pep503(e["name"]) for e, _ in entries]
     roots = roots_by_heuristic(names, edges)
-    paths = shortest_paths(roots, edges)
-    display = {canonical_pypi(e["name"]): e["name"] for e, _ in entries}
+    paths = shortest_paths(edges, roots)
+    display = {pep503(e["name"]): e["name"] for e, _ in entries}
     out: list[DeclaredPackage] = []
     for entry, line in entries:
         name = entry["name"]
@@ -39,10 +32,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         scope = None
         if isinstance(groups, list) and "default" not in groups:
             scope = ",".join(str(g) for g in groups)
-        key = canonical_pypi(name)
-        column = lines.map.column_of(line, name)
+        key = pep503(name)
+        column = doc.lines.column_of(line, name)
         out.append(DeclaredPackage(
-            purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+            purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
             line=line, column=column, end_column=column + len(name), direct=key in roots,
             dependency_path=tuple(display.get(s, s) for s in paths.get(key, (key,))), scope=scope,
         ))

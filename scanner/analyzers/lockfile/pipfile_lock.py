@@ -3,16 +3,18 @@ the Pipfile asked for nor the graph, so `direct` stays unknown (None)."""
 
 from __future__ import annotations
 
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.versions import pinned_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import JsonLines, load_json, pinned_version, pypi_purl
+from scanner.ecosystems import PYPI
 from scanner.errors import ParseError
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data, clean = load_json(path, text)
+    doc = load_json(path, text)
+    data = doc.data
     if not isinstance(data, dict):
         raise ParseError(f"{path}: Pipfile.lock is a {type(data).__name__}, expected an object")
-    lines = JsonLines(clean)
     out: list[DeclaredPackage] = []
     for category, table in data.items():
         if category == "_meta" or not isinstance(table, dict):
@@ -23,10 +25,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                 raise ParseError(f"{path}: {category}.{name} is a {type(entry).__name__}, expected an object")
             spec = entry.get("version")
             version = pinned_version(spec) if isinstance(spec, str) else None
-            pos = lines.position(category, name)
+            pos = doc.key_position(category, name)
             assert pos is not None
             out.append(DeclaredPackage(
-                purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+                purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
                 line=pos[0], column=pos[1], end_column=pos[1] + len(name), direct=None, scope=scope,
             ))
     return out

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.yaml import load_yaml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import LineMap, load_yaml, npm_purl, shortest_paths
+from scanner.ecosystems import NPM
 from scanner.errors import ParseError
 
 _IMPORTER_SECTIONS = (("dependencies", None), ("devDependencies", "dev"), ("optionalDependencies", "optional"))
@@ -46,7 +48,8 @@ def _node(name: str, ref: str) -> str | None:
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data, lines = load_yaml(path, text)
+    doc = load_yaml(path, text)
+    data = doc.data
     if data is None:
         return []
     if not isinstance(data, dict):
@@ -100,8 +103,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
                         node = _node(str(dep), str(ref))
                         if node is not None:
                             targets.append(node)
-    paths = shortest_paths([""], edges)
-    line_map = LineMap(text)
+    paths = shortest_paths(edges, [""])
     out: list[DeclaredPackage] = []
     seen: set[str] = set()
     for key, body in packages.items():
@@ -110,18 +112,19 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         if node in seen:
             continue
         seen.add(node)
-        line = lines.get(("packages", key))
-        if line is None:  # pragma: no cover
+        offset = doc.offset("packages", key)
+        if offset is None:  # pragma: no cover
             raise ParseError(f"{path}: cannot locate package {key!r}")
+        line = doc.lines.line(offset)
         chain = paths.get(node)
         labels = tuple(split_key(step)[0] if step not in importers else step for step in chain[1:]) if chain \
             else (name,)
         scope = direct.get(node)
         if scope is None and isinstance(body, dict) and body.get("dev") is True:
             scope = "dev"
-        col = line_map.column_of(line, name)
+        col = doc.lines.column_of(line, name)
         out.append(DeclaredPackage(
-            purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+            purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
             line=line, column=col, end_column=col + len(name),
             direct=node in direct, dependency_path=labels, scope=scope,
         ))

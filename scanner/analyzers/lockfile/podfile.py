@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.source import blank_comments
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.cocoapods_common import pod_purl
-from scanner.analyzers.lockfile.common import LineIndex, blank_comments, exact_version
+from scanner.ecosystems import COCOAPODS
 
 _POD = re.compile(r"""^[ \t]*pod[ \t]*\(?[ \t]*(["'])(?P<name>[^"']+)\1(?P<rest>[^\n]*)""", re.MULTILINE)
 _TARGET = re.compile(r"""^[ \t]*(?:abstract_)?target[ \t]*\(?[ \t]*(?:["']([^"']+)["']|:(\w+))""", re.MULTILINE)
@@ -38,7 +40,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             names = [f"{name}/{s}" for _, s in _STRING.findall(sub.group(1))] or [name]
         for each in names:
             out.append(DeclaredPackage(
-                purl=pod_purl(each, version), ecosystem="cocoapods", name=each, version=version,
+                purl=COCOAPODS.purl(each, version), ecosystem="cocoapods", name=each, version=version,
                 line=lines.line(start), column=lines.column(start), end_column=lines.column(end),
                 direct=True, scope=scope))
     return out

@@ -7,18 +7,14 @@ Flutter plugins, React Native bridges and wrapper pods declare the native TikTok
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
+from scanner.analyzers.lockfile._support.source import blank_comments
+from scanner.analyzers.lockfile._support.versions import exact_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.cocoapods_common import pod_purl
-from scanner.analyzers.lockfile.common import (
-    LineIndex,
-    PosDict,
-    blank_comments,
-    exact_version,
-    json_key_offset,
-    load_json,
-)
+from scanner.ecosystems import COCOAPODS
 from scanner.errors import ParseError
 
 _DEP = re.compile(r"""\b\w+\.dependency[ \t]*\(?[ \t]*(["'])(?P<name>[^"']+)\1(?P<rest>[^\n]*)""")
@@ -40,36 +36,37 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         start, end = m.start("name") - 1, m.end("name") + 1
         scope = next((n for s, n in reversed(subspecs) if s < m.start()), None)
         out.append(DeclaredPackage(
-            purl=pod_purl(m.group("name"), version), ecosystem="cocoapods", name=m.group("name"),
+            purl=COCOAPODS.purl(m.group("name"), version), ecosystem="cocoapods", name=m.group("name"),
             version=version, line=lines.line(start), column=lines.column(start), end_column=lines.column(end),
             direct=True, scope=scope))
     return out
 
 
 def _parse_json(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_json(path, text)
-    if not isinstance(data, PosDict):
+    doc = load_json(path, text)
+    if not isinstance(doc.data, dict):
         raise ParseError(f"{path}: a podspec.json must be an object")
-    lines = LineIndex(text)
+    lines = doc.lines
     out: list[DeclaredPackage] = []
 
-    def walk(spec: PosDict, scope: str | None) -> None:
+    def walk(spec: dict[str, Any], where: KeyPath, scope: str | None) -> None:
         deps = spec.get("dependencies") or {}
         if not isinstance(deps, dict):
             raise ParseError(f"{path}: dependencies must be an object")
         for name, reqs in deps.items():
-            offset = json_key_offset(text, deps, name) if isinstance(deps, PosDict) else spec.offset
+            offset = doc.key(*where, "dependencies", name)
+            assert offset is not None
             requirement = ", ".join(str(r) for r in reqs) if isinstance(reqs, list) else None
             version = exact_version(requirement)
             out.append(DeclaredPackage(
-                purl=pod_purl(name, version), ecosystem="cocoapods", name=name, version=version,
+                purl=COCOAPODS.purl(name, version), ecosystem="cocoapods", name=name, version=version,
                 line=lines.line(offset), column=lines.column(offset), end_column=lines.column(offset) + len(name) + 2,
                 direct=True, scope=scope))
-        for sub in spec.get("subspecs") or []:
-            if isinstance(sub, PosDict):
-                walk(sub, str(sub.get("name")))
+        for i, sub in enumerate(spec.get("subspecs") or []):
+            if isinstance(sub, dict):
+                walk(sub, (*where, "subspecs", i), str(sub.get("name")))
 
-    walk(data, None)
+    walk(doc.data, (), None)
     return sorted(out, key=lambda p: p.line)
 
 

@@ -8,35 +8,38 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.versions import exact_version
+from scanner.analyzers.lockfile._support.yaml import load_yaml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, exact_version, load_yaml, make_purl
+from scanner.ecosystems import PUB
 from scanner.errors import ParseError
 
 _SECTIONS = (("dependencies", None), ("dev_dependencies", "dev"), ("dependency_overrides", "override"))
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_yaml(path, text)
+    doc = load_yaml(path, text)
+    data, lines = doc.data, doc.lines
     if data is None:
         return []
-    if not isinstance(data, PosDict):
+    if not isinstance(data, dict):
         raise ParseError(f"{path}: a pubspec must be a mapping")
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     for section, scope in _SECTIONS:
         deps = data.get(section)
         if deps is None:
             continue
-        if not isinstance(deps, PosDict):
+        if not isinstance(deps, dict):
             raise ParseError(f"{path}: {section} must be a mapping")
         for name, spec in deps.items():
             if isinstance(spec, dict) and "sdk" in spec:
                 continue
             constraint = spec if isinstance(spec, str) else spec.get("version") if isinstance(spec, dict) else None
             version = exact_version(str(constraint)) if constraint is not None else None
-            offset = deps.key_offsets[name]
+            offset = doc.offset(section, name)
+            assert offset is not None
             out.append(DeclaredPackage(
-                purl=make_purl("pub", name, version=version), ecosystem="pub", name=name, version=version,
+                purl=PUB.purl(name, version), ecosystem="pub", name=name, version=version,
                 line=lines.line(offset), column=lines.column(offset), end_column=lines.column(offset) + len(name),
                 direct=True, scope=scope))
     return sorted(out, key=lambda p: p.line)

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.yaml import load_yaml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, load_yaml, make_purl
+from scanner.ecosystems import PUB
 from scanner.errors import ParseError
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_yaml(path, text)
+    doc = load_yaml(path, text)
+    data, lines = doc.data, doc.lines
     if data is None:
         return []
-    if not isinstance(data, PosDict) or not isinstance(data.get("packages", {}), PosDict):
+    packages = data.get("packages") if isinstance(data, dict) else None
+    if not isinstance(packages, dict):
         raise ParseError(f"{path}: not a pubspec.lock (no packages mapping)")
-    packages = data.get("packages") or PosDict()
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     for name, info in packages.items():
         if not isinstance(info, dict):
@@ -29,9 +30,10 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             continue
         dependency = str(info.get("dependency", ""))
         version = str(info["version"]) if info.get("version") is not None else None
-        offset = packages.key_offsets[name]
+        offset = doc.offset("packages", name)
+        assert offset is not None
         out.append(DeclaredPackage(
-            purl=make_purl("pub", name, version=version), ecosystem="pub", name=name, version=version,
+            purl=PUB.purl(name, version), ecosystem="pub", name=name, version=version,
             line=lines.line(offset), column=lines.column(offset), end_column=lines.column(offset) + len(name),
             direct=dependency.startswith("direct") if dependency else None,
             scope="dev" if dependency == "direct dev" else None))

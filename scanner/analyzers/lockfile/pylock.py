@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.lockfile._support.toml import load_toml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import TomlLines, load_toml, pypi_purl, toml_entries
+from scanner.ecosystems import PYPI
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    lines = TomlLines(text)
+    doc = load_toml(path, text)
     out: list[DeclaredPackage] = []
-    for entry, line in toml_entries(path, data, lines, "packages"):
+    for entry, line in doc.entries(path, "packages"):
         name = entry["name"]
         version = entry.get("version") if isinstance(entry.get("version"), str) else None
-        column = lines.map.column_of(line, name)
+        column = doc.lines.column_of(line, name)
         out.append(DeclaredPackage(
-            purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+            purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
             line=line, column=column, end_column=column + len(name), direct=None,
         ))
     return out

@@ -11,24 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
+from scanner.analyzers.lockfile._support.shapes import display_name, require_mapping
+from scanner.analyzers.lockfile._support.toml import load_toml
+from scanner.analyzers.lockfile._support.versions import parse_pep508
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import (
-    KeyPath,
-    TomlLines,
-    display_name,
-    load_toml,
-    parse_pep508,
-    pypi_purl,
-    require_mapping,
-)
+from scanner.ecosystems import PYPI
 from scanner.errors import ParseError
 
 _POETRY_EXACT = re.compile(r"^={0,2}\s*(\d+(?:\.\d+)*(?:[a-z]+\d*)?(?:\.post\d+)?(?:\.dev\d+)?)$")
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    data = load_toml(path, text)
-    lines = TomlLines(text)
+    doc = load_toml(path, text)
+    data = doc.data
     project = require_mapping(path, data.get("project"), "[project]")
     tool = require_mapping(path, data.get("tool"), "[tool]")
     poetry = require_mapping(path, tool.get("poetry"), "[tool.poetry]")
@@ -40,7 +36,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             return
         if not isinstance(values, list):
             raise ParseError(f"{path}: {'.'.join(map(str, key))} is a {type(values).__name__}, expected an array")
-        located = iter(lines.items.get(key, []))
+        located = iter(doc.items.get(key, []))
         for value in values:
             if not isinstance(value, str):
                 continue  # `{include-group = "..."}` in dependency groups
@@ -48,13 +44,13 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             if line is None:
                 raise ParseError(f"{path}: cannot locate requirement {value!r} in {'.'.join(map(str, key))}")
             name, version = parse_pep508(path, line, value)
-            out.append(_package(lines, line, name, version, root, scope))
+            out.append(_package(doc.lines, line, name, version, root, scope))
 
     def tables(key: KeyPath, values: Any, scope: str | None) -> None:
         for name, spec in require_mapping(path, values, ".".join(map(str, key))).items():
             if name.lower() == "python":
                 continue
-            line = lines.line(*key, name)
+            line = doc.line(*key, name)
             if line is None:
                 raise ParseError(f"{path}: cannot locate {'.'.join(map(str, (*key, name)))}")
             version_spec = spec.get("version") if isinstance(spec, dict) else spec
@@ -62,7 +58,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             if isinstance(version_spec, str):
                 m = _POETRY_EXACT.match(version_spec.strip())
                 version = m.group(1) if m else None
-            out.append(_package(lines, line, name, version, root, scope))
+            out.append(_package(doc.lines, line, name, version, root, scope))
 
     strings(("project", "dependencies"), project.get("dependencies"), None)
     for extra, values in require_mapping(path, project.get("optional-dependencies"), "optional-dependencies").items():
@@ -82,11 +78,11 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     return out
 
 
-def _package(lines: TomlLines, line: int, name: str, version: str | None, root: str,
+def _package(lines: LineIndex, line: int, name: str, version: str | None, root: str,
              scope: str | None) -> DeclaredPackage:
-    column = lines.map.column_of(line, name)
+    column = lines.column_of(line, name)
     return DeclaredPackage(
-        purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+        purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
         line=line, column=column, end_column=column + len(name),
         direct=True, dependency_path=(root, name), scope=scope,
     )

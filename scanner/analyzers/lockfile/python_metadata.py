@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from scanner.analyzers.lockfile._support.versions import pinned_version
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import pinned_version, pypi_purl
+from scanner.ecosystems import PYPI
 from scanner.errors import ParseError
 
 _HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9-]*):[ \t]*(?P<value>.*)$")
@@ -40,7 +41,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         raise ParseError(f"{path}: core metadata without Metadata-Version and Name")
     line, name, col = values["name"]
     version = values.get("version", (0, "", 0))[1] or None
-    out = [DeclaredPackage(purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+    out = [DeclaredPackage(purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
                            line=line, column=col, end_column=col + len(name), direct=None,
                            dependency_path=(name,), scope="self")]
     for line, key, value, col in headers:
@@ -53,7 +54,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         dep_version = pinned_version(str(req.specifier))
         optional = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
         out.append(DeclaredPackage(
-            purl=pypi_purl(req.name, dep_version), ecosystem="pypi", name=req.name, version=dep_version,
+            purl=PYPI.purl(req.name, dep_version), ecosystem="pypi", name=req.name, version=dep_version,
             line=line, column=col, end_column=col + len(req.name), direct=True,
             dependency_path=(name, req.name), scope="optional" if optional else None,
         ))

@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.versions import parse_pep508
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import (
-    LineMap,
-    canonical_pypi,
-    parse_pep508,
-    pypi_purl,
-    shortest_paths,
-)
+from scanner.ecosystems import PYPI, pep503
 from scanner.errors import ParseError
 
 _COMMENT = re.compile(r"(^|\s)#.*$")
@@ -89,7 +86,7 @@ def _name_from_url(url: str) -> tuple[str | None, str | None]:
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     found: list[tuple[int, str, str | None, list[str], int]] = []  # line, name, version, via, column
-    line_map = LineMap(text)
+    line_map = LineIndex(text)
     for number, line, via in _logical_lines(text):
         editable = False
         if line.startswith("-"):
@@ -118,25 +115,25 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     edges: dict[str, list[str]] = {}
     roots: set[str] = set()
     for _, name, _, via, _ in found:
-        key = canonical_pypi(name)
+        key = pep503(name)
         for parent in via:
             if parent.startswith(("-r ", "-c ")):
                 if parent.startswith("-r "):
                     roots.add(key)
             else:
-                edges.setdefault(canonical_pypi(parent.split(" ", 1)[0]), []).append(key)
+                edges.setdefault(pep503(parent.split(" ", 1)[0]), []).append(key)
     if not annotated:
-        roots = {canonical_pypi(name) for _, name, *_ in found}
+        roots = {pep503(name) for _, name, *_ in found}
     edges[""] = sorted(roots)
-    paths = shortest_paths([""], edges)
-    display = {canonical_pypi(name): name for _, name, *_ in found}
+    paths = shortest_paths(edges, [""])
+    display = {pep503(name): name for _, name, *_ in found}
     out: list[DeclaredPackage] = []
     for number, name, version, _, column in found:
-        key = canonical_pypi(name)
+        key = pep503(name)
         chain = paths.get(key)
         labels = (source, *(display.get(step, step) for step in chain[1:])) if chain else (name,)
         out.append(DeclaredPackage(
-            purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+            purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
             line=number, column=column, end_column=column + len(name),
             direct=key in roots, dependency_path=labels,
         ))

@@ -9,22 +9,25 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.lines import KeyPath
+from scanner.analyzers.lockfile._support.purl import declared_from_purl
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, PosStr, load_json, shortest_paths
-from scanner.analyzers.lockfile.sbom_common import declared_from_purl
 from scanner.errors import ParseError
 
 
-def _components(items: Any, out: list[PosDict]) -> None:
+def _components(items: Any, where: KeyPath, out: list[tuple[dict[str, Any], KeyPath]]) -> None:
+    """Every component, nested ones too, with its path in the document."""
     if not isinstance(items, list):
         return
-    for item in items:
-        if isinstance(item, PosDict):
-            out.append(item)
-            _components(item.get("components"), out)
+    for i, item in enumerate(items):
+        if isinstance(item, dict):
+            out.append((item, (*where, i)))
+            _components(item.get("components"), (*where, i, "components"), out)
 
 
-def _display(comp: PosDict) -> str:
+def _display(comp: dict[str, Any]) -> str:
     name, group = str(comp.get("name", comp.get("bom-ref"))), comp.get("group")
     if not group:
         return name
@@ -34,11 +37,13 @@ def _display(comp: PosDict) -> str:
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
-    data = load_json(path, text)
-    if not isinstance(data, PosDict) or data.get("bomFormat") != "CycloneDX":
+    doc = load_json(path, text)
+    data = doc.data
+    if not isinstance(data, dict) or data.get("bomFormat") != "CycloneDX":
         return []  # another JSON document with a generic SBOM-like name
-    components: list[PosDict] = []
-    _components(data.get("components"), components)
+    found: list[tuple[dict[str, Any], KeyPath]] = []
+    _components(data.get("components"), ("components",), found)
+    components = [comp for comp, _ in found]
     meta = data.get("metadata")
     root = meta.get("component") if isinstance(meta, dict) else None
     root_ref = str(root.get("bom-ref")) if isinstance(root, dict) and root.get("bom-ref") else None
@@ -55,16 +60,16 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             graph[str(dep["ref"])] = [str(d) for d in dep.get("dependsOn") or []]
     paths = shortest_paths(graph, [root_ref]) if root_ref and root_ref in graph else {}
     direct_refs = set(graph.get(root_ref, ())) if root_ref else set()
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
-    for comp in components:
+    for comp, where in found:
         purl = comp.get("purl")
-        if not isinstance(purl, PosStr):
+        offset = doc.string(*where, "purl")
+        if not isinstance(purl, str) or offset is None:
             continue
         ref = str(comp.get("bom-ref", ""))
         chain = tuple(names.get(p, p) for p in paths.get(ref, ()))
         scope = comp.get("scope") if isinstance(comp.get("scope"), str) else None
-        pkg = declared_from_purl(purl, lines, (ref in direct_refs) if paths else None, chain, scope)
+        pkg = declared_from_purl(purl, offset, doc.lines, (ref in direct_refs) if paths else None, chain, scope)
         if pkg is not None:
             out.append(pkg)
     return out

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.purl import declared_from_purl
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, PosStr, load_json, shortest_paths
-from scanner.analyzers.lockfile.sbom_common import declared_from_purl
 from scanner.errors import ParseError
 
 _FORWARD = ("DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "RUNTIME_DEPENDENCY_OF")
@@ -21,8 +22,9 @@ _BACKWARD = ("DEPENDENCY_OF", "CONTAINED_BY")
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
-    data = load_json(path, text)
-    if not isinstance(data, PosDict) or not str(data.get("spdxVersion", "")).startswith("SPDX-"):
+    doc = load_json(path, text)
+    data = doc.data
+    if not isinstance(data, dict) or not str(data.get("spdxVersion", "")).startswith("SPDX-"):
         return []
     packages = data.get("packages")
     packages = [] if packages is None else packages
@@ -44,22 +46,22 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     roots &= set(names)
     paths = shortest_paths(graph, roots) if roots else {}
     direct = {c for r in roots for c in graph.get(r, ())}
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
-    for pkg in packages:
-        if not isinstance(pkg, PosDict):
+    for i, pkg in enumerate(packages):
+        if not isinstance(pkg, dict):
             raise ParseError(f"{path}: a package entry is not an object")
         ident = str(pkg.get("SPDXID"))
         if ident in roots:
             continue
-        for ref in pkg.get("externalRefs") or []:
+        for j, ref in enumerate(pkg.get("externalRefs") or []):
             if not isinstance(ref, dict) or ref.get("referenceType") != "purl":
                 continue
             locator = ref.get("referenceLocator")
-            if not isinstance(locator, PosStr):
+            offset = doc.string("packages", i, "externalRefs", j, "referenceLocator")
+            if not isinstance(locator, str) or offset is None:
                 continue
             chain = tuple(names.get(p, p) for p in paths.get(ident, ()))
-            found = declared_from_purl(locator, lines, (ident in direct) if paths else None, chain)
+            found = declared_from_purl(locator, offset, doc.lines, (ident in direct) if paths else None, chain)
             if found is not None:
                 out.append(found)
     return out

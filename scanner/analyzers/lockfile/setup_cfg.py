@@ -9,8 +9,9 @@ from __future__ import annotations
 import configparser
 import re
 
+from scanner.analyzers.lockfile._support.versions import parse_pep508
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import parse_pep508, pypi_purl
+from scanner.ecosystems import PYPI
 from scanner.errors import ParseError
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -63,7 +64,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             name, version = parse_pep508(path, number, value)
             column = text.splitlines()[number - 1].find(name) + 1 or 1
             out.append(DeclaredPackage(
-                purl=pypi_purl(name, version), ecosystem="pypi", name=name, version=version,
+                purl=PYPI.purl(name, version), ecosystem="pypi", name=name, version=version,
                 line=number, column=column, end_column=column + len(name),
                 direct=True, dependency_path=(root, name), scope=scope,
             ))

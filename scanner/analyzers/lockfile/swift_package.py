@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.lockfile._support.purl import swift_purl
+from scanner.analyzers.lockfile._support.source import blank_comments, check_balanced
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, blank_comments, check_balanced, make_purl, swift_purl
+from scanner.ecosystems import SWIFT
 from scanner.errors import ParseError
 
 _PACKAGE = re.compile(r"\.package\s*\(")
@@ -55,7 +58,7 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
             if ident is None or "." not in ident.group("id"):
                 continue  # local `path:` package
             scope, _, pkg = ident.group("id").partition(".")
-            purl = make_purl("swift", pkg, scope, version)
+            purl = SWIFT.purl(pkg, version, namespace=scope)
             start = m.end() + ident.start("id") - 1
             end = m.end() + ident.end("id") + 1
             name = ident.group("id")

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from scanner.analyzers.lockfile._support.json import load_json
+from scanner.analyzers.lockfile._support.purl import swift_purl
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.common import LineIndex, PosDict, PosStr, load_json, make_purl, swift_purl
+from scanner.ecosystems import SWIFT
 from scanner.errors import ParseError
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
     if not text.strip():
         return []
-    data = load_json(path, text)
+    doc = load_json(path, text)
+    data, lines = doc.data, doc.lines
     if not isinstance(data, dict):
         raise ParseError(f"{path}: not a Package.resolved object")
     fmt = data.get("version")
@@ -24,34 +27,36 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         obj: Any = data.get("object")
         pins = obj.get("pins") if isinstance(obj, dict) else None
         url_key = "repositoryURL"
+        where: tuple[str, ...] = ("object", "pins")
     elif fmt in (2, 3):
         pins = data.get("pins")
         url_key = "location"
+        where = ("pins",)
     else:
         raise ParseError(f"{path}: unsupported Package.resolved version {fmt!r}")
     if not isinstance(pins, list):
         raise ParseError(f"{path}: no pins list")
-    lines = LineIndex(text)
     out: list[DeclaredPackage] = []
-    for pin in pins:
-        if not isinstance(pin, PosDict) or not isinstance(pin.get(url_key), str):
+    for i, pin in enumerate(pins):
+        at = doc.string(*where, i, url_key)
+        if not isinstance(pin, dict) or not isinstance(pin.get(url_key), str) or at is None:
             raise ParseError(f"{path}: a pin without {url_key!r}")
-        location: PosStr = pin[url_key]
+        location: str = pin[url_key]
         state: Any = pin.get("state") if isinstance(pin.get("state"), dict) else {}
         version = state.get("version") if isinstance(state.get("version"), str) else None
         if pin.get("kind") == "registry":
             scope, _, name = str(pin.get("identity", location)).partition(".")
-            purl: str | None = make_purl("swift", name, scope, version)
+            purl: str | None = SWIFT.purl(name, version, namespace=scope)
         elif pin.get("kind") == "localSourceControl":
             continue
         else:
             purl = swift_purl(location, version)
         if purl is None:
-            raise ParseError(f"{path}: line {lines.line(location.offset)}: {str(location)!r} is not a git URL")
+            raise ParseError(f"{path}: line {lines.line(at)}: {str(location)!r} is not a git URL")
         out.append(DeclaredPackage(
             purl=purl, ecosystem="swift", name=str(pin.get("identity") or pin.get("package") or location),
-            version=version, line=lines.line(location.offset), column=lines.column(location.offset),
-            end_column=lines.column(location.offset) + len(location) + 2))
+            version=version, line=lines.line(at), column=lines.column(at),
+            end_column=lines.column(at) + len(location) + 2))
     return out
 
 

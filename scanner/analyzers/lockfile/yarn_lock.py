@@ -11,8 +11,10 @@ import json
 import re
 from typing import Any
 
+from scanner.analyzers.lockfile._support.graph import shortest_paths
+from scanner.analyzers.lockfile._support.yaml import load_yaml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
-from scanner.analyzers.lockfile.support import load_yaml, npm_purl, shortest_paths
+from scanner.ecosystems import NPM
 from scanner.errors import ParseError
 
 _CLASSIC_MARK = "# yarn lockfile v1"
@@ -110,7 +112,7 @@ def _parse_classic(path: str, text: str) -> list[DeclaredPackage]:
         edges[str(i)] = targets
     tops = [i for i in range(len(entries)) if i not in required]
     edges[""] = [str(i) for i in tops]
-    paths = shortest_paths([""], edges)
+    paths = shortest_paths(edges, [""])
     out: list[DeclaredPackage] = []
     for i, entry in enumerate(entries):
         name = descriptor_name(entry["descriptors"][0])
@@ -125,7 +127,7 @@ def _package(name: str, version: Any, line: int, column: int, direct: bool,
              labels: tuple[str, ...], scope: str | None = None) -> DeclaredPackage:
     version = version if isinstance(version, str) and version else None
     return DeclaredPackage(
-        purl=npm_purl(name, version), ecosystem="npm", name=name, version=version,
+        purl=NPM.purl(name, version), ecosystem="npm", name=name, version=version,
         line=line, column=column, end_column=column + len(name) + 1,
         direct=direct, dependency_path=labels, scope=scope,
     )
@@ -135,7 +137,8 @@ def _package(name: str, version: Any, line: int, column: int, direct: bool,
 
 
 def _parse_berry(path: str, text: str) -> list[DeclaredPackage]:
-    data, lines = load_yaml(path, text)
+    doc = load_yaml(path, text)
+    data = doc.data
     if not isinstance(data, dict):
         raise ParseError(f"{path}: yarn.lock is a {type(data).__name__}, expected a mapping")
     by_descriptor: dict[str, str] = {}
@@ -166,8 +169,7 @@ def _parse_berry(path: str, text: str) -> list[DeclaredPackage]:
     root_ws = next((w for w in workspaces if str(data[w].get("resolution", w)).endswith("@workspace:.")),
                    workspaces[0] if workspaces else None)
     edges[""] = [*([root_ws] if root_ws else []), *sorted(w for w in workspaces if w != root_ws)]
-    paths = shortest_paths([""], edges)
-    source_lines = text.splitlines()
+    paths = shortest_paths(edges, [""])
     direct = {t for w in workspaces for t in edges.get(w, ())}
     out: list[DeclaredPackage] = []
     for key, entry in data.items():
@@ -175,14 +177,15 @@ def _parse_berry(path: str, text: str) -> list[DeclaredPackage]:
             continue
         resolution = str(entry.get("resolution", key))
         name = descriptor_name(resolution)
-        line = lines.get((key,))
-        if line is None:  # pragma: no cover - every key has a line
+        offset = doc.offset(key)
+        if offset is None:  # pragma: no cover - every key has a position
             raise ParseError(f"{path}: cannot locate entry {key!r}")
+        line = doc.lines.line(offset)
         chain = paths.get(key, ("", key))
         labels = tuple(descriptor_name(str(data[s].get("resolution", s))) for s in chain[1:])
         # only registry resolutions carry a registry version (`patch:`, `git:`, `file:` do not)
         version = entry.get("version") if "@npm:" in resolution else None
-        col = 2 if source_lines[line - 1].startswith('"') else 1
+        col = 2 if doc.lines.line_text(line).startswith('"') else 1
         out.append(_package(name, version, line, col, key in direct or not workspaces, labels))
     return out
 

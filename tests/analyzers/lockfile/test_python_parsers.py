@@ -16,7 +16,7 @@ from scanner.analyzers.lockfile import (
     uv_lock,
 )
 from scanner.errors import ParseError
-from tests.lockfile.conftest import by_name, real
+from tests.analyzers.lockfile.conftest import by_name, real
 
 SDK = "tiktok-business-api-sdk-official"
 

@@ -6,7 +6,7 @@ import pytest
 
 from scanner.analyzers.lockfile import bun_lock, npm_package_json, npm_package_lock, pnpm_lock, yarn_lock
 from scanner.errors import ParseError
-from tests.lockfile.conftest import by_name, real
+from tests.analyzers.lockfile.conftest import by_name, real
 
 # -- package.json ---------------------------------------------------------------------------------
 

@@ -231,9 +231,9 @@ def test_every_parser_module_is_covered_by_malformed_and_empty_cases() -> None:
     from scanner.analyzers.registry import ANALYZERS
 
     native = {cls.__module__ for cls in ANALYZERS if cls.__module__.startswith("scanner.analyzers.lockfile.")}
-    from tests.lockfile.test_lockfile_never_crash import PARSERS as NPM_AND_PYTHON_PARSERS
+    from tests.analyzers.lockfile.test_never_crash import SAMPLED
 
     covered = {p.__module__ for p, *_ in MALFORMED} | {p.__module__ for p, _ in EMPTY}
-    covered |= {p.__module__ for p, _ in NPM_AND_PYTHON_PARSERS.values()}  # tested in tests/lockfile/
+    covered |= {p.__module__ for p, _ in SAMPLED.values()}  # npm and Python: test_npm_parsers, test_python_parsers
     # Directory.Packages.props reuses the project-file parser
     assert native - covered <= {"scanner.analyzers.lockfile.nuget_central"}

@@ -18,13 +18,12 @@ from scanner.model import Context, Fact, FactKind, Location
 from scanner.report.cyclonedx import cyclonedx_inventory
 from scanner.report.dependency_review import dependency_review_deny_list
 from scanner.rules.loader import load_packs
-
-from .conftest import FIXTURES
+from tests.analyzers.lockfile.conftest import NATIVE
 
 
 @lru_cache(maxsize=1)
 def inventory() -> str:
-    return cyclonedx_inventory(run_scan(ScanConfig(roots=[str(FIXTURES / "ios")], jobs=1)))
+    return cyclonedx_inventory(run_scan(ScanConfig(roots=[str(NATIVE / "ios")], jobs=1)))
 
 
 def component(doc: dict[str, Any], purl: str) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def test_inventory_lists_only_watched_components() -> None:
 
 
 def test_inventory_of_an_empty_result_is_still_valid() -> None:
-    empty = cyclonedx_inventory(run_scan(ScanConfig(roots=[str(FIXTURES / "rust")], jobs=1)))
+    empty = cyclonedx_inventory(run_scan(ScanConfig(roots=[str(NATIVE / "rust")], jobs=1)))
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(empty) is None
     assert json.loads(empty).get("components", []) == []
 

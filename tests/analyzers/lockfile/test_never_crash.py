@@ -1,4 +1,5 @@
-"""Every npm/Python parser either returns packages or raises ParseError, whatever the bytes."""
+"""Property: every lockfile parser returns packages (on a line >= 1, with a purl) or raises ParseError,
+whatever the input: truncated, spliced or replaced by random text."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ from scanner.analyzers.lockfile import (
     uv_lock,
     yarn_lock,
 )
+from scanner.analyzers.lockfile.base import ParserAnalyzer
+from scanner.analyzers.registry import ANALYZERS
 from scanner.errors import ParseError
-from tests.lockfile.conftest import REAL
+from tests.analyzers.lockfile.conftest import FIXTURES, REAL
 
-PARSERS = {
+# file name -> (parser, a real file of that format to mutate)
+SAMPLED = {
     "package.json": (npm_package_json.parse, "npm-v3/package.json"),
     "package-lock.json": (npm_package_lock.parse, "npm-v3/package-lock.json"),
     "package-lock-v1.json": (npm_package_lock.parse, "npm-v1/package-lock.json"),
@@ -44,12 +48,16 @@ PARSERS = {
     "pylock.toml": (pylock.parse, "uv/pylock.toml"),
 }
 
+PARSER_CLASSES = [cls for cls in ANALYZERS if isinstance(cls, type) and issubclass(cls, ParserAnalyzer)]
+NAMES = {cls: (list(cls.filenames) + [p.replace("*", "x") for p in cls.patterns])[0] for cls in PARSER_CLASSES}
+SEEDS = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.name != "README.md"]
 
-@pytest.mark.parametrize("name", sorted(PARSERS))
+
+@pytest.mark.parametrize("name", sorted(SAMPLED))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_parser_never_crashes(name: str, data: st.DataObject) -> None:
-    parse, sample = PARSERS[name]
+def test_parser_never_crashes_on_its_own_format(name: str, data: st.DataObject) -> None:
+    parse, sample = SAMPLED[name]
     base = (REAL / sample).read_text(encoding="utf-8") if sample else "[options]\ninstall_requires =\n    a\n"
     cut = data.draw(st.integers(0, len(base)))
     junk = data.draw(st.text(max_size=40))
@@ -60,3 +68,16 @@ def test_parser_never_crashes(name: str, data: st.DataObject) -> None:
     except ParseError:
         return
     assert all(p.line >= 1 for p in result)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PARSER_CLASSES), st.sampled_from(SEEDS), st.integers(0, 4000), st.integers(0, 4000),
+       st.text(max_size=40))
+def test_every_parser_survives_truncated_and_spliced_inputs(cls: type[ParserAnalyzer], seed: str, cut: int, at: int,
+                                                            noise: str) -> None:
+    text = seed[:cut] + noise + seed[at:cut + at]
+    try:
+        result = cls.parse(NAMES[cls], text)
+    except ParseError:
+        return
+    assert all(p.line >= 1 and p.purl.startswith("pkg:") for p in result)
