@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from scanner.errors import ParseError
+
 Split = Callable[[str], tuple[str | None, str, str | None]]  # written name -> (namespace, name, subpath)
 Literals = Callable[[list[str], str], set[str]]  # purl path segments, name -> prefilter literals
 
@@ -115,8 +117,11 @@ class Ecosystem:
         if namespace is None:
             namespace, name, split_subpath = self.split(name)
             subpath = subpath or split_subpath
-        return PackageURL(type=self.purl_type, namespace=namespace or None, name=name, version=version or None,
-                          qualifiers=dict(qualifiers) if qualifiers else None, subpath=subpath or None).to_string()
+        try:
+            return PackageURL(type=self.purl_type, namespace=namespace or None, name=name, version=version or None,
+                              qualifiers=dict(qualifiers) if qualifiers else None, subpath=subpath or None).to_string()
+        except ValueError as exc:  # a name the file gives that no purl can hold (empty, say)
+            raise ParseError(f"package {name!r}: not a valid {self.purl_type} package name ({exc})") from exc
 
     def normalize(self, namespace: str, name: str) -> tuple[str, str]:
         """(namespace, name) as the ecosystem compares them."""

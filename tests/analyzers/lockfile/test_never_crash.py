@@ -24,6 +24,7 @@ from scanner.analyzers.lockfile import (
     yarn_lock,
 )
 from scanner.analyzers.lockfile.base import ParserAnalyzer
+from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
 from scanner.analyzers.registry import ANALYZERS
 from scanner.errors import ParseError
 from tests.analyzers.lockfile.conftest import FIXTURES, REAL
@@ -81,3 +82,10 @@ def test_every_parser_survives_truncated_and_spliced_inputs(cls: type[ParserAnal
     except ParseError:
         return
     assert all(p.line >= 1 and p.purl.startswith("pkg:") for p in result)
+
+
+def test_an_entry_with_an_empty_name_is_a_parse_error_not_a_crash() -> None:
+    """Found by the property above: a spliced SPDX file read as composer.lock had `"name": ""`."""
+    text = '{"packages": [{"name": "", "version": "1.0.0"}]}'
+    with pytest.raises(ParseError, match="not a valid composer package name"):
+        ComposerLockAnalyzer.parse("composer.lock", text)
