@@ -153,6 +153,9 @@ class Analyzer(Protocol):
     priority: ClassVar[int]
     # True: only run when the prefilter found a candidate in the file (parsers, text search).
     needs_candidates: ClassVar[bool]
+    # False: a parser whose cost explodes on one huge line; files with a line over the limit go
+    # only to the other analyzers. The tree-sitter analyzers check the limit themselves (True).
+    handles_long_lines: ClassVar[bool]
 
     def wants(self, path: str, is_text: bool) -> bool:
         """Cheap test on the (inner) path and the text/binary sniff; no I/O."""

@@ -199,7 +199,7 @@ class Scanner:
         Analyzers that check `file.limits.max_line_length` themselves (the tree-sitter ones fall
         back to token matching) leave the flag unset.
         """
-        parsers = [a for a in wanting if getattr(a, "handles_long_lines", True) is False]
+        parsers = [a for a in wanting if not a.handles_long_lines]
         if not parsers:
             return wanting
         limit = self.limits.max_line_length

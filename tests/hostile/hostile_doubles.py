@@ -26,6 +26,7 @@ class _Double:
     version: ClassVar[str] = "0"
     priority: ClassVar[int] = 1
     needs_candidates: ClassVar[bool] = False
+    handles_long_lines: ClassVar[bool] = True
     target: ClassVar[str] = ""
 
     def wants(self, path: str, is_text: bool) -> bool:

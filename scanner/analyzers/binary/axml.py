@@ -122,6 +122,7 @@ class AxmlAnalyzer:
     priority: ClassVar[int] = 10
     # UTF-16 strings never hit the byte prefilter; the manifest is small, so always read it.
     needs_candidates: ClassVar[bool] = False
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         return not is_text and path.rsplit("/", 1)[-1] == "AndroidManifest.xml"

@@ -28,6 +28,7 @@ class FileHashAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 0
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         name = path.rsplit("/", 1)[-1].lower()

@@ -300,6 +300,7 @@ class MachOAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 10
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         # Mach-O files often have no suffix (`TikTokOpenSDK.framework/TikTokOpenSDK`): sniffed in analyze.

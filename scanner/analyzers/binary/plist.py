@@ -83,6 +83,7 @@ class PlistAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 10
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         return not is_text and path.lower().endswith(".plist")

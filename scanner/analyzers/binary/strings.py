@@ -26,6 +26,7 @@ class StringsAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         return not is_text

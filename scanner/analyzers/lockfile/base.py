@@ -43,6 +43,7 @@ class ParserAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
     filenames: ClassVar[tuple[str, ...]] = ()
     patterns: ClassVar[tuple[str, ...]] = ()
 

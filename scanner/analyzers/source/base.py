@@ -128,6 +128,7 @@ class TreeSitterAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 10  # import/call/string/comment context beats text/endpoints' guess
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
     languages: ClassVar[tuple[LanguageSpec, ...]] = ()
     token_only_suffixes: ClassVar[tuple[str, ...]] = ()  # never parsed: always token matching
 

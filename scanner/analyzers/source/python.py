@@ -76,6 +76,7 @@ class PythonAnalyzer:
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 10  # beats text/endpoints on the same span
     needs_candidates: ClassVar[bool] = True
+    handles_long_lines: ClassVar[bool] = True
 
     def wants(self, path: str, is_text: bool) -> bool:
         return is_text and path.lower().endswith(SUFFIXES)
