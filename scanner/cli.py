@@ -222,6 +222,7 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         fail_on=Level(fail_on) if fail_on else None, engine=getattr(args, "engine", "builtin"),
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),
+        outputs=tuple(o for o in (getattr(args, "output", None),) if o),
     )
 
 

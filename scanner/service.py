@@ -97,6 +97,7 @@ class ScanRequest:
     min_level: Level | None = None
     category: str | None = None
     include_suppressed: bool | None = None
+    outputs: tuple[str, ...] = ()  # the report files this run writes: never scanned
 
 
 @dataclass
@@ -310,6 +311,7 @@ def _plan(request: ScanRequest) -> _Plan:
         files=targets.files,
         srcroot=targets.srcroot,
         inline_suppressions=_pick(request.inline_suppressions, fc.inline_suppressions, True),
+        skip_outputs=list(request.outputs),
     )
     label = {"staged": "HEAD", "since": f"the merge base with {request.since}"}.get(request.selection, "")
     return _Plan(request=request, config=config, file_config=fc, git_root=targets.git_root, base=targets.base,

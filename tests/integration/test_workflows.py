@@ -1,0 +1,66 @@
+"""Workflows people trust (issue 17): reports never scanned back, several outputs per run,
+--strict, the default baseline, --signatures that loads nothing. Through the real command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.integration.helpers import write
+
+RunCli = Callable[..., tuple[int, str, str]]
+FINDING = 'URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'
+
+
+def _json(run_cli: RunCli, cwd: Path, *args: str) -> dict[str, object]:
+    code, out, err = run_cli(["scan", ".", "-f", "json", "--no-config", *args], cwd)
+    assert code in (0, 1), err
+    doc = json.loads(out)
+    assert isinstance(doc, dict)
+    return doc
+
+
+def _findings(doc: dict[str, object]) -> list[tuple[str, str, int]]:
+    found = doc["findings"]
+    assert isinstance(found, list)
+    return [(f["rule_id"], f["path"], f["start_line"]) for f in found]
+
+
+def _notes(doc: dict[str, object], reason: str) -> dict[str, str]:
+    notes = doc["notifications"]
+    assert isinstance(notes, list)
+    return {n["path"]: n["level"] for n in notes if n["reason"] == reason}
+
+
+def test_reports_of_earlier_runs_are_not_scanned(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING})
+    first = _findings(_json(run_cli, tmp_path))
+    assert first == [("TT302", "app.py", 1)]
+    for fmt, name in (("sarif", "tiktok.sarif"), ("json", "tiktok.json"), ("sarif", "out/copy.sarif.json")):
+        code, _, err = run_cli(["scan", ".", "--no-config", "-f", fmt, "-o", name], tmp_path)
+        assert code == 1, err
+    (tmp_path / "renamed.txt").write_bytes((tmp_path / "tiktok.json").read_bytes())
+    doc = _json(run_cli, tmp_path)
+    assert _findings(doc) == first
+    assert _notes(doc, "own-report") == {"tiktok.sarif": "note", "tiktok.json": "note",
+                                         "out/copy.sarif.json": "note", "renamed.txt": "note"}
+
+
+def test_this_runs_output_file_is_not_scanned_whatever_its_format(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING})
+    for _ in range(2):  # the second run finds the first one's text report at its own output path
+        code, _, err = run_cli(["scan", ".", "--no-config", "-o", "report.txt"], tmp_path)
+        assert code == 1, err
+    text = (tmp_path / "report.txt").read_text()
+    assert "1 finding (1 error)" in text
+    assert "report.txt: this run's report file; not read" in text
+
+
+def test_a_json_file_that_only_mentions_tiktok_scan_is_scanned(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"package.json": json.dumps({
+        "name": "x", "tool": {"name": "tiktok-scan"},
+        "scripts": {"track": "curl https://business-api.tiktok.com/open_api/v1.3/event/track/"}}, indent=2)})
+    doc = _json(run_cli, tmp_path)
+    assert not _notes(doc, "own-report")
+    assert [p for _, p, _ in _findings(doc)] == ["package.json"]
