@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from scanner import __version__
-from scanner.errors import ScannerError, SignatureError
+from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level
 from scanner.report import registry as formats
 from scanner.report.interface import ReportOptions
@@ -76,6 +76,11 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     _add_selection_options(scan)
     scan.add_argument("--format", "-f", choices=formats.names(formats.SCAN), default=None, help="default: text")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    for name in formats.names(formats.SCAN):  # semgrep's names: --sarif-output, --json-output, --text-output
+        scan.add_argument(f"--{name}-output", dest=f"{name}_output", metavar="FILE",
+                          help=f"also write a {name} report to FILE (with --format/-o and the other --*-output)")
+    scan.add_argument("--quiet", "-q", action="store_true",
+                      help="no progress bar, and no summary line on stderr when a report goes to a file")
     scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None,
                       help="exit 1 when a finding is at or above this level (default: error; none: never)")
     scan.add_argument("--min-level", choices=LEVEL_CHOICES[:3], default=None,
@@ -222,12 +227,27 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         fail_on=Level(fail_on) if fail_on else None, engine=getattr(args, "engine", "builtin"),
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),
-        outputs=tuple(o for o in (getattr(args, "output", None),) if o),
+        outputs=tuple(path for _, path in _outputs(args) if path),
     )
 
 
+def _outputs(args: argparse.Namespace, fmt: str | None = None) -> list[tuple[str, str | None]]:
+    """(format, file) for every report of `scan`: the --format one (None: stdout), then each --*-output."""
+    main = [(fmt or getattr(args, "format", None) or "text", getattr(args, "output", None))]
+    return main + [(name, getattr(args, f"{name}_output", None)) for name in formats.names(formats.SCAN)
+                   if getattr(args, f"{name}_output", None)]
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    paths = [os.path.abspath(path) for _, path in _outputs(args) if path]
+    for path in paths:
+        if paths.count(path) > 1:
+            raise UsageError(f"{path}: named by two report options")
+
+
 def _progress(args: argparse.Namespace) -> _Progress | None:
-    quiet = args.no_progress or getattr(args, "pre_commit", False) or not sys.stderr.isatty()
+    quiet = (args.no_progress or getattr(args, "quiet", False) or getattr(args, "pre_commit", False)
+             or not sys.stderr.isatty())
     return None if quiet else _Progress()
 
 
@@ -244,14 +264,23 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
 def _cmd_scan(args: argparse.Namespace) -> int:
     from scanner.service import scan
 
+    _check_outputs(args)
     outcome = scan(_request(args), _progress(args))
-    color = args.color == "always" or (args.color == "auto" and not args.output and sys.stdout.isatty()
-                                       and "NO_COLOR" not in os.environ)
-    reporter = formats.get(formats.SCAN, outcome.format).reporter().from_options(replace(outcome.report, color=color))
-    text = reporter.render(outcome.result)
-    for warning in reporter.warnings:
-        sys.stderr.write(f"tiktok-scan: warning: {warning}\n")
-    _write(text, args.output)
+    written: list[tuple[str, str]] = []
+    for fmt, path in _outputs(args, outcome.format):
+        color = args.color == "always" or (args.color == "auto" and not path and sys.stdout.isatty()
+                                           and "NO_COLOR" not in os.environ)
+        reporter = formats.get(formats.SCAN, fmt).reporter().from_options(replace(outcome.report, color=color))
+        text = reporter.render(outcome.result)
+        for warning in reporter.warnings:
+            sys.stderr.write(f"tiktok-scan: warning: {warning}\n")
+        _write(text, path)
+        if path:
+            written.append((fmt, path))
+    if written and not args.quiet:
+        from scanner.report.summary import summary_line
+
+        sys.stderr.write(summary_line(outcome.result, written))
     if outcome.blocked:
         sys.stdout.write(outcome.blocked)
     return outcome.exit_code

@@ -64,3 +64,42 @@ def test_a_json_file_that_only_mentions_tiktok_scan_is_scanned(tmp_path: Path, r
     doc = _json(run_cli, tmp_path)
     assert not _notes(doc, "own-report")
     assert [p for _, p, _ in _findings(doc)] == ["package.json"]
+
+
+def test_several_outputs_in_one_run_with_a_summary_on_stderr(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING})
+    code, out, err = run_cli(["scan", ".", "--no-config", "-f", "json", "--sarif-output", "r/tiktok.sarif",
+                              "--text-output", "r/tiktok.txt", "--json-output", "r/tiktok.json"], tmp_path)
+    assert code == 1
+    from_stdout = json.loads(out)
+    assert [f["rule_id"] for f in from_stdout["findings"]] == ["TT302"]
+    assert json.loads((tmp_path / "r/tiktok.json").read_text())["findings"] == from_stdout["findings"]
+    sarif = json.loads((tmp_path / "r/tiktok.sarif").read_text())
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["TT302"]
+    assert "1 finding (1 error)" in (tmp_path / "r/tiktok.txt").read_text()
+    assert err == ("tiktok-scan: 1 finding (1 error) in 1 file; text report written to r/tiktok.txt, "
+                   "JSON written to r/tiktok.json, SARIF written to r/tiktok.sarif\n")
+    # a later run skips the SARIF and JSON reports (a text report is only skipped as this run's output)
+    (tmp_path / "r/tiktok.txt").unlink()
+    doc = _json(run_cli, tmp_path)
+    assert _findings(doc) == [("TT302", "app.py", 1)]
+    assert set(_notes(doc, "own-report")) == {"r/tiktok.sarif", "r/tiktok.json"}
+
+
+def test_output_file_with_summary_and_quiet(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING, "clean.py": "x = 1\n"})
+    code, out, err = run_cli(["scan", ".", "--no-config", "-f", "sarif", "-o", "x.sarif"], tmp_path)
+    assert (code, out) == (1, "")
+    assert err == "tiktok-scan: 1 finding (1 error) in 2 files; SARIF written to x.sarif\n"
+    code, out, err = run_cli(["scan", ".", "--no-config", "-o", "x.txt", "--quiet"], tmp_path)
+    assert (code, out, err) == (1, "", "")
+    code, out, err = run_cli(["scan", ".", "--no-config", "-f", "sarif"], tmp_path)  # stdout only: no line
+    assert code == 1 and err == ""
+
+
+def test_two_report_options_naming_one_file_is_a_usage_error(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING})
+    code, _, err = run_cli(["scan", ".", "--no-config", "-o", "a.sarif", "--sarif-output", "./a.sarif"], tmp_path)
+    assert code == 2
+    assert "a.sarif: named by two report options" in err
+    assert not (tmp_path / "a.sarif").exists()
