@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -79,6 +80,9 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     for name in formats.names(formats.SCAN):  # semgrep's names: --sarif-output, --json-output, --text-output
         scan.add_argument(f"--{name}-output", dest=f"{name}_output", metavar="FILE",
                           help=f"also write a {name} report to FILE (with --format/-o and the other --*-output)")
+    scan.add_argument("--strict", action="store_true",
+                      help="exit 2 when an input was not (fully) read: unreadable, too-large, undecodable, limit, "
+                           "timeout, analyzer-error or special-file notes (not parse-error, symlink or own-report)")
     scan.add_argument("--quiet", "-q", action="store_true",
                       help="no progress bar, and no summary line on stderr when a report goes to a file")
     scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None,
@@ -228,6 +232,7 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),
         outputs=tuple(path for _, path in _outputs(args) if path),
+        strict=getattr(args, "strict", False),
     )
 
 
@@ -281,6 +286,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         from scanner.report.summary import summary_line
 
         sys.stderr.write(summary_line(outcome.result, written))
+    if outcome.unread:
+        reasons = Counter(n.reason.value for n in outcome.unread)
+        sys.stderr.write(f"tiktok-scan: --strict: {len(outcome.unread)} input(s) not fully read ("
+                         + ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
+                         + f"), e.g. {outcome.unread[0].message}\n")
     if outcome.blocked:
         sys.stdout.write(outcome.blocked)
     return outcome.exit_code

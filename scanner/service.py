@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from scanner.errors import UsageError
-from scanner.model import Level, ScanResult
+from scanner.model import Level, Notification, ScanResult, SkipReason
 from scanner.report.interface import ReportOptions
 
 if TYPE_CHECKING:
@@ -58,6 +58,11 @@ T = TypeVar("T")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 ENGINES = ("builtin", "semgrep")
 SELECTIONS = ("walk", "pre-commit", "staged", "since")  # which files: the paths, or the change's
+# --strict: the notification reasons that mean an input was not (fully) read, so a finding may be
+# missing. Not counted: parse-error (a malformed file, read and reported), symlink (links are never
+# followed, by design), own-report (tiktok-scan's own reports, skipped on purpose).
+STRICT_REASONS = frozenset({SkipReason.UNREADABLE, SkipReason.TOO_LARGE, SkipReason.UNDECODABLE, SkipReason.LIMIT,
+                            SkipReason.TIMEOUT, SkipReason.ANALYZER_ERROR, SkipReason.SPECIAL_FILE})
 # The configuration keys an audit applies (the rest are about one repository's scan or report).
 AUDIT_KEYS = ("packs", "disable-packs", "signatures", "exclude", "limits", "jobs", "allow", "fail-on")
 
@@ -98,6 +103,7 @@ class ScanRequest:
     category: str | None = None
     include_suppressed: bool | None = None
     outputs: tuple[str, ...] = ()  # the report files this run writes: never scanned
+    strict: bool = False  # an input not (fully) read (STRICT_REASONS) makes the exit code EXIT_ERROR
 
 
 @dataclass
@@ -108,6 +114,7 @@ class ScanOutcome:
     format: str  # the report asked for, command line over configuration
     report: ReportOptions  # its options (color is the terminal's business)
     blocked: str | None = None  # --pre-commit: why the commit is refused, when it is
+    unread: tuple[Notification, ...] = ()  # --strict: the notifications that made the exit code EXIT_ERROR
 
 
 @dataclass
@@ -160,8 +167,11 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
                            include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False))
     code = exit_code(result, fail_on)
     blocked = blocked_message(result, fail_on) if request.selection == "pre-commit" and code == EXIT_FINDINGS else None
+    unread = tuple(n for n in result.notifications if n.reason in STRICT_REASONS) if request.strict else ()
+    if unread:
+        code = EXIT_ERROR
     return ScanOutcome(result=result, exit_code=code, fail_on=fail_on, format=_pick(request.format, fc.format, "text"),
-                       report=report, blocked=blocked)
+                       report=report, blocked=blocked, unread=unread)
 
 
 def record(request: ScanRequest, progress: Progress | None = None) -> ScanResult:

@@ -103,3 +103,25 @@ def test_two_report_options_naming_one_file_is_a_usage_error(tmp_path: Path, run
     assert code == 2
     assert "a.sarif: named by two report options" in err
     assert not (tmp_path / "a.sarif").exists()
+
+
+def test_strict_makes_an_input_not_read_exit_2(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING, "big.js": "x" * 5000 + "\n"})
+    args = ["scan", ".", "--no-config", "--max-file-size", "4K"]
+    code, _, err = run_cli(args, tmp_path)
+    assert code == 1, err
+    code, out, err = run_cli([*args, "--strict"], tmp_path)
+    assert code == 2
+    assert "TT302" in out  # the report is still written
+    assert err.startswith("tiktok-scan: --strict: 1 input(s) not fully read (too-large: 1), e.g. big.js: ")
+
+
+def test_strict_ignores_malformed_files_and_own_reports(tmp_path: Path, run_cli: RunCli) -> None:
+    write(tmp_path, {"app.py": FINDING})
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a truncated archive: parse-error
+    code, _, err = run_cli(["scan", ".", "--no-config", "-f", "sarif", "-o", "t.sarif", "--quiet"], tmp_path)
+    assert code == 1, err
+    code, out, err = run_cli(["scan", ".", "--no-config", "-f", "json", "--strict"], tmp_path)
+    reasons = {n["reason"] for n in json.loads(out)["notifications"]}
+    assert reasons == {"parse-error", "own-report"}
+    assert (code, err) == (1, "")
