@@ -92,8 +92,13 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     scan.add_argument("--category", default=None,
                       help="SARIF automationDetails category (one per upload; default: tiktok-scan)")
     scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    scan.add_argument("--baseline", metavar="FILE",
-                      help="hide findings recorded in this baseline (see `tiktok-scan baseline create`)")
+    baselines = scan.add_mutually_exclusive_group()
+    baselines.add_argument("--baseline", metavar="FILE",
+                           help="hide findings recorded in this baseline (see `tiktok-scan baseline create`; "
+                                "default: the configured one, else .tiktok-scan-baseline.json at the repository "
+                                "root when present)")
+    baselines.add_argument("--no-baseline", action="store_true",
+                           help="apply no baseline (neither the configured nor the default one)")
     scan.add_argument("--include-suppressed", action="store_true", default=None,
                       help="keep suppressed and baselined findings in SARIF, with `suppressions` entries "
                            "(GitHub ignores those and would show them as open alerts)")
@@ -228,6 +233,7 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         no_config=args.no_config, config_ref=args.config_ref, inline_suppressions=args.inline_suppressions,
         packs=tuple(args.packs), disable_packs=tuple(args.no_packs), signatures=tuple(args.signatures),
         baseline=Path(args.baseline) if getattr(args, "baseline", None) else None,
+        no_baseline=getattr(args, "no_baseline", False),
         fail_on=Level(fail_on) if fail_on else None, engine=getattr(args, "engine", "builtin"),
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),

@@ -9,7 +9,8 @@ Policy on a finished scan, in this order:
 1. `--engine semgrep`: semgrep's findings (the same rules, exported; the packs loaded once for
    both engines) merged into the built-in ones, built-in ones first;
 2. the configuration's allowlist (`[[allow]]`): matching findings are suppressed, kept and marked;
-3. the baseline: recorded findings are suppressed;
+3. the baseline (--baseline, else the configured one, else DEFAULT_BASELINE at the repository root
+   when present and the configuration is read; --no-baseline: none): recorded findings are suppressed;
 4. diff scans (`--staged`, `--since`) steered by a configuration the change itself brings: each
    weakening is a TS101 finding (config/guard), and a weakened configuration does not get to
    raise fail-on for this exit code;
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_BASELINE = ".tiktok-scan-baseline.json"  # at the repository root: used when present (--no-baseline: not)
 ENGINES = ("builtin", "semgrep")
 SELECTIONS = ("walk", "pre-commit", "staged", "since")  # which files: the paths, or the change's
 # --strict: the notification reasons that mean an input was not (fully) read, so a finding may be
@@ -95,6 +97,7 @@ class ScanRequest:
     disable_packs: tuple[str, ...] = ()
     signatures: tuple[Path, ...] = ()
     baseline: Path | None = None
+    no_baseline: bool = False  # neither --baseline, the configured one, nor DEFAULT_BASELINE
     fail_on: Level | None = None
     engine: str = "builtin"  # ENGINES
     # how the report looks, when the command line says (the configuration may say it too)
@@ -150,8 +153,13 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
     """`tiktok-scan scan`: the scan, the whole policy, the exit code."""
     plan = _plan(request)
     fc = plan.file_config
-    baseline_path = request.baseline or fc.baseline
-    baseline = _load_baseline(request, baseline_path, from_config=request.baseline is None)  # fails fast
+    default = False
+    baseline_path = None if request.no_baseline else request.baseline or fc.baseline
+    if baseline_path is None and not request.no_baseline:
+        baseline_path = _default_baseline(plan)
+        default = baseline_path is not None
+    baseline = _load_baseline(request, baseline_path, from_config=request.baseline is None,
+                              untrusted=default)  # fails fast
     result = _run(plan, progress)
     if baseline is not None:
         from scanner.findings.baseline import apply_baseline
@@ -352,8 +360,29 @@ def _run(plan: _Plan, progress: Progress | None) -> ScanResult:
     return result
 
 
-def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool) -> Baseline | None:
-    """The baseline to apply; with --config-ref a configured baseline comes from that revision too."""
+def _default_baseline(plan: _Plan) -> Path | None:
+    """DEFAULT_BASELINE at the root of the scanned repository, when it is there (at --config-ref's
+    revision with --config-ref); never with --no-config, which also turns the TS101 guard off."""
+    request = plan.request
+    if request.no_config:
+        return None
+    from scanner.config import find_srcroot
+
+    config = plan.config
+    root = plan.git_root or Path(config.srcroot or find_srcroot(config.roots[0] if config.roots else "."))
+    path = root.resolve() / DEFAULT_BASELINE
+    if request.config_ref:
+        from scanner.core import gitdiff
+
+        present = _revision_reader(gitdiff.repo_root(Path.cwd()), request.config_ref)(path) is not None
+        return path if present else None
+    return path if os.path.lexists(path) else None
+
+
+def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool, untrusted: bool = False
+                   ) -> Baseline | None:
+    """The baseline to apply; with --config-ref a configured (or default) baseline comes from that
+    revision too. `untrusted`: the default one, which the scanned tree supplies (no link followed)."""
     if path is None:
         return None
     from scanner.findings.baseline import load, loads
@@ -365,7 +394,7 @@ def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool) -
         if data is None:
             raise UsageError(f"{path}: the baseline is not in {request.config_ref}")
         return loads(data, f"{request.config_ref}:{path}")
-    return load(path)
+    return load(path, follow_symlinks=not untrusted)
 
 
 def _guard(plan: _Plan, baseline_path: Path | None, baseline: Baseline | None, result: ScanResult) -> bool:

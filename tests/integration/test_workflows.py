@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.integration.helpers import write
 
 RunCli = Callable[..., tuple[int, str, str]]
@@ -125,3 +127,51 @@ def test_strict_ignores_malformed_files_and_own_reports(tmp_path: Path, run_cli:
     reasons = {n["reason"] for n in json.loads(out)["notifications"]}
     assert reasons == {"parse-error", "own-report"}
     assert (code, err) == (1, "")
+
+
+BASELINE = ".tiktok-scan-baseline.json"
+
+
+@pytest.mark.real_srcroot
+def test_default_baseline_at_the_repository_root(git_repo: Path, run_cli: RunCli) -> None:
+    write(git_repo, {"src/app.py": FINDING})
+    code, _, _ = run_cli(["baseline", "create", ".", "-o", BASELINE], git_repo)
+    assert code == 0
+    code, out, _ = run_cli(["scan", "src"], git_repo)  # a sub-folder: the root is the repository's
+    assert code == 0, out
+    assert "1 finding(s) suppressed." in out
+    code, out, _ = run_cli(["scan", "src", "--no-baseline"], git_repo)
+    assert code == 1
+    assert "src/app.py:1:" in out and "suppressed" not in out
+    code, _, _ = run_cli(["scan", "--pre-commit", "src/app.py"], git_repo)  # the hook's command
+    assert code == 0
+    with pytest.raises(SystemExit) as exited:
+        run_cli(["scan", "--baseline", BASELINE, "--no-baseline"], git_repo)
+    assert exited.value.code == 2
+
+
+def test_default_baseline_is_not_followed_through_a_link(git_repo: Path, run_cli: RunCli, tmp_path: Path) -> None:
+    write(git_repo, {"app.py": FINDING})
+    code, _, _ = run_cli(["baseline", "create", ".", "-o", str(tmp_path / "elsewhere.json")], git_repo)
+    assert code == 0
+    (git_repo / BASELINE).symlink_to(tmp_path / "elsewhere.json")
+    code, _, err = run_cli(["scan", "."], git_repo)
+    assert code == 2
+    assert BASELINE in err and "cannot read the baseline" in err
+
+
+def test_a_default_baseline_added_by_the_change_is_a_ts101_finding(git_repo: Path, run_cli: RunCli) -> None:
+    from tests.integration.helpers import git
+
+    write(git_repo, {"legacy/old.py": FINDING})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "base")
+    git(git_repo, "checkout", "-qb", "feature")
+    code, _, _ = run_cli(["baseline", "create", ".", "-o", BASELINE], git_repo)
+    assert code == 0
+    write(git_repo, {"legacy/old.py": "# touched\n" + FINDING})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "hide the finding")
+    code, out, _ = run_cli(["scan", "--since", "main"], git_repo)
+    assert code == 1
+    assert f"{BASELINE}:5:1: error [TS101]" in out and "gains 1 entry" in out
