@@ -175,3 +175,21 @@ def test_a_default_baseline_added_by_the_change_is_a_ts101_finding(git_repo: Pat
     code, out, _ = run_cli(["scan", "--since", "main"], git_repo)
     assert code == 1
     assert f"{BASELINE}:5:1: error [TS101]" in out and "gains 1 entry" in out
+
+
+def test_signatures_dir_that_loads_no_pack_is_an_error(tmp_path: Path, run_cli: RunCli) -> None:
+    import shutil
+
+    from tests.integration.helpers import REPO
+
+    write(tmp_path, {"app.py": FINDING, "empty/README.md": "packs go here\n"})
+    shutil.copytree(REPO / "signatures" / "wechat-payments", tmp_path / "team" / "wechat-copy")
+    code, out, err = run_cli(["scan", ".", "--no-config", "--signatures", "empty"], tmp_path)
+    assert (code, out) == (2, "")
+    assert "empty: field '<directory>': no signature pack found: expected empty/<pack>/pack.toml" in err
+    code, out, err = run_cli(["scan", ".", "--no-config", "--signatures", "team/wechat-copy"], tmp_path)
+    assert (code, out) == (2, "")
+    assert "expected team/wechat-copy/<pack>/pack.toml; team/wechat-copy is itself a pack: pass the folder " \
+           f"that contains it, {(tmp_path / 'team').resolve()}" in err
+    code, _, err = run_cli(["rules", "--all", "--signatures", "empty"], tmp_path)
+    assert code == 2 and "no signature pack found" in err
