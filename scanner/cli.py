@@ -13,13 +13,14 @@ import argparse
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
 from scanner import __version__
-from scanner.errors import ScannerError, SignatureError
+from scanner.errors import ScannerError, SignatureError, UsageError
 from scanner.model import Level
 from scanner.report import registry as formats
 from scanner.report.interface import ReportOptions
@@ -76,6 +77,14 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     _add_selection_options(scan)
     scan.add_argument("--format", "-f", choices=formats.names(formats.SCAN), default=None, help="default: text")
     scan.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    for name in formats.names(formats.SCAN):  # semgrep's names: --sarif-output, --json-output, --text-output
+        scan.add_argument(f"--{name}-output", dest=f"{name}_output", metavar="FILE",
+                          help=f"also write a {name} report to FILE (with --format/-o and the other --*-output)")
+    scan.add_argument("--strict", action="store_true",
+                      help="exit 2 when an input was not (fully) read: unreadable, too-large, undecodable, limit, "
+                           "timeout, analyzer-error or special-file notes (not parse-error, symlink or own-report)")
+    scan.add_argument("--quiet", "-q", action="store_true",
+                      help="no progress bar, and no summary line on stderr when a report goes to a file")
     scan.add_argument("--fail-on", choices=LEVEL_CHOICES, default=None,
                       help="exit 1 when a finding is at or above this level (default: error; none: never)")
     scan.add_argument("--min-level", choices=LEVEL_CHOICES[:3], default=None,
@@ -83,8 +92,13 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     scan.add_argument("--category", default=None,
                       help="SARIF automationDetails category (one per upload; default: tiktok-scan)")
     scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    scan.add_argument("--baseline", metavar="FILE",
-                      help="hide findings recorded in this baseline (see `tiktok-scan baseline create`)")
+    baselines = scan.add_mutually_exclusive_group()
+    baselines.add_argument("--baseline", metavar="FILE",
+                           help="hide findings recorded in this baseline (see `tiktok-scan baseline create`; "
+                                "default: the configured one, else .tiktok-scan-baseline.json at the repository "
+                                "root when present)")
+    baselines.add_argument("--no-baseline", action="store_true",
+                           help="apply no baseline (neither the configured nor the default one)")
     scan.add_argument("--include-suppressed", action="store_true", default=None,
                       help="keep suppressed and baselined findings in SARIF, with `suppressions` entries "
                            "(GitHub ignores those and would show them as open alerts)")
@@ -219,14 +233,32 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         no_config=args.no_config, config_ref=args.config_ref, inline_suppressions=args.inline_suppressions,
         packs=tuple(args.packs), disable_packs=tuple(args.no_packs), signatures=tuple(args.signatures),
         baseline=Path(args.baseline) if getattr(args, "baseline", None) else None,
+        no_baseline=getattr(args, "no_baseline", False),
         fail_on=Level(fail_on) if fail_on else None, engine=getattr(args, "engine", "builtin"),
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),
+        outputs=tuple(path for _, path in _outputs(args) if path),
+        strict=getattr(args, "strict", False),
     )
 
 
+def _outputs(args: argparse.Namespace, fmt: str | None = None) -> list[tuple[str, str | None]]:
+    """(format, file) for every report of `scan`: the --format one (None: stdout), then each --*-output."""
+    main = [(fmt or getattr(args, "format", None) or "text", getattr(args, "output", None))]
+    return main + [(name, getattr(args, f"{name}_output", None)) for name in formats.names(formats.SCAN)
+                   if getattr(args, f"{name}_output", None)]
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    paths = [os.path.abspath(path) for _, path in _outputs(args) if path]
+    for path in paths:
+        if paths.count(path) > 1:
+            raise UsageError(f"{path}: named by two report options")
+
+
 def _progress(args: argparse.Namespace) -> _Progress | None:
-    quiet = args.no_progress or getattr(args, "pre_commit", False) or not sys.stderr.isatty()
+    quiet = (args.no_progress or getattr(args, "quiet", False) or getattr(args, "pre_commit", False)
+             or not sys.stderr.isatty())
     return None if quiet else _Progress()
 
 
@@ -243,14 +275,28 @@ def _cmd_inventory(args: argparse.Namespace) -> int:
 def _cmd_scan(args: argparse.Namespace) -> int:
     from scanner.service import scan
 
+    _check_outputs(args)
     outcome = scan(_request(args), _progress(args))
-    color = args.color == "always" or (args.color == "auto" and not args.output and sys.stdout.isatty()
-                                       and "NO_COLOR" not in os.environ)
-    reporter = formats.get(formats.SCAN, outcome.format).reporter().from_options(replace(outcome.report, color=color))
-    text = reporter.render(outcome.result)
-    for warning in reporter.warnings:
-        sys.stderr.write(f"tiktok-scan: warning: {warning}\n")
-    _write(text, args.output)
+    written: list[tuple[str, str]] = []
+    for fmt, path in _outputs(args, outcome.format):
+        color = args.color == "always" or (args.color == "auto" and not path and sys.stdout.isatty()
+                                           and "NO_COLOR" not in os.environ)
+        reporter = formats.get(formats.SCAN, fmt).reporter().from_options(replace(outcome.report, color=color))
+        text = reporter.render(outcome.result)
+        for warning in reporter.warnings:
+            sys.stderr.write(f"tiktok-scan: warning: {warning}\n")
+        _write(text, path)
+        if path:
+            written.append((fmt, path))
+    if written and not args.quiet:
+        from scanner.report.summary import summary_line
+
+        sys.stderr.write(summary_line(outcome.result, written))
+    if outcome.unread:
+        reasons = Counter(n.reason.value for n in outcome.unread)
+        sys.stderr.write(f"tiktok-scan: --strict: {len(outcome.unread)} input(s) not fully read ("
+                         + ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
+                         + f"), e.g. {outcome.unread[0].message}\n")
     if outcome.blocked:
         sys.stdout.write(outcome.blocked)
     return outcome.exit_code

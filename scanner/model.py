@@ -150,6 +150,7 @@ class SkipReason(str, enum.Enum):
     SYMLINK = "symlink"
     SPECIAL_FILE = "special-file"
     ANALYZER_ERROR = "analyzer-error"
+    OWN_REPORT = "own-report"  # a report tiktok-scan wrote (this run's -o, an earlier run's output)
 
 
 @dataclass(frozen=True, order=True)

@@ -9,7 +9,8 @@ Policy on a finished scan, in this order:
 1. `--engine semgrep`: semgrep's findings (the same rules, exported; the packs loaded once for
    both engines) merged into the built-in ones, built-in ones first;
 2. the configuration's allowlist (`[[allow]]`): matching findings are suppressed, kept and marked;
-3. the baseline: recorded findings are suppressed;
+3. the baseline (--baseline, else the configured one, else DEFAULT_BASELINE at the repository root
+   when present and the configuration is read; --no-baseline: none): recorded findings are suppressed;
 4. diff scans (`--staged`, `--since`) steered by a configuration the change itself brings: each
    weakening is a TS101 finding (config/guard), and a weakened configuration does not get to
    raise fail-on for this exit code;
@@ -42,7 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from scanner.errors import UsageError
-from scanner.model import Level, ScanResult
+from scanner.model import Level, Notification, ScanResult, SkipReason
 from scanner.report.interface import ReportOptions
 
 if TYPE_CHECKING:
@@ -56,8 +57,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_BASELINE = ".tiktok-scan-baseline.json"  # at the repository root: used when present (--no-baseline: not)
 ENGINES = ("builtin", "semgrep")
 SELECTIONS = ("walk", "pre-commit", "staged", "since")  # which files: the paths, or the change's
+# --strict: the notification reasons that mean an input was not (fully) read, so a finding may be
+# missing. Not counted: parse-error (a malformed file, read and reported), symlink (links are never
+# followed, by design), own-report (tiktok-scan's own reports, skipped on purpose).
+STRICT_REASONS = frozenset({SkipReason.UNREADABLE, SkipReason.TOO_LARGE, SkipReason.UNDECODABLE, SkipReason.LIMIT,
+                            SkipReason.TIMEOUT, SkipReason.ANALYZER_ERROR, SkipReason.SPECIAL_FILE})
 # The configuration keys an audit applies (the rest are about one repository's scan or report).
 AUDIT_KEYS = ("packs", "disable-packs", "signatures", "exclude", "limits", "jobs", "allow", "fail-on")
 
@@ -90,6 +97,7 @@ class ScanRequest:
     disable_packs: tuple[str, ...] = ()
     signatures: tuple[Path, ...] = ()
     baseline: Path | None = None
+    no_baseline: bool = False  # neither --baseline, the configured one, nor DEFAULT_BASELINE
     fail_on: Level | None = None
     engine: str = "builtin"  # ENGINES
     # how the report looks, when the command line says (the configuration may say it too)
@@ -97,6 +105,8 @@ class ScanRequest:
     min_level: Level | None = None
     category: str | None = None
     include_suppressed: bool | None = None
+    outputs: tuple[str, ...] = ()  # the report files this run writes: never scanned
+    strict: bool = False  # an input not (fully) read (STRICT_REASONS) makes the exit code EXIT_ERROR
 
 
 @dataclass
@@ -107,6 +117,7 @@ class ScanOutcome:
     format: str  # the report asked for, command line over configuration
     report: ReportOptions  # its options (color is the terminal's business)
     blocked: str | None = None  # --pre-commit: why the commit is refused, when it is
+    unread: tuple[Notification, ...] = ()  # --strict: the notifications that made the exit code EXIT_ERROR
 
 
 @dataclass
@@ -142,8 +153,13 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
     """`tiktok-scan scan`: the scan, the whole policy, the exit code."""
     plan = _plan(request)
     fc = plan.file_config
-    baseline_path = request.baseline or fc.baseline
-    baseline = _load_baseline(request, baseline_path, from_config=request.baseline is None)  # fails fast
+    default = False
+    baseline_path = None if request.no_baseline else request.baseline or fc.baseline
+    if baseline_path is None and not request.no_baseline:
+        baseline_path = _default_baseline(plan)
+        default = baseline_path is not None
+    baseline = _load_baseline(request, baseline_path, from_config=request.baseline is None,
+                              untrusted=default)  # fails fast
     result = _run(plan, progress)
     if baseline is not None:
         from scanner.findings.baseline import apply_baseline
@@ -159,8 +175,11 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
                            include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False))
     code = exit_code(result, fail_on)
     blocked = blocked_message(result, fail_on) if request.selection == "pre-commit" and code == EXIT_FINDINGS else None
+    unread = tuple(n for n in result.notifications if n.reason in STRICT_REASONS) if request.strict else ()
+    if unread:
+        code = EXIT_ERROR
     return ScanOutcome(result=result, exit_code=code, fail_on=fail_on, format=_pick(request.format, fc.format, "text"),
-                       report=report, blocked=blocked)
+                       report=report, blocked=blocked, unread=unread)
 
 
 def record(request: ScanRequest, progress: Progress | None = None) -> ScanResult:
@@ -310,6 +329,7 @@ def _plan(request: ScanRequest) -> _Plan:
         files=targets.files,
         srcroot=targets.srcroot,
         inline_suppressions=_pick(request.inline_suppressions, fc.inline_suppressions, True),
+        skip_outputs=list(request.outputs),
     )
     label = {"staged": "HEAD", "since": f"the merge base with {request.since}"}.get(request.selection, "")
     return _Plan(request=request, config=config, file_config=fc, git_root=targets.git_root, base=targets.base,
@@ -340,8 +360,29 @@ def _run(plan: _Plan, progress: Progress | None) -> ScanResult:
     return result
 
 
-def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool) -> Baseline | None:
-    """The baseline to apply; with --config-ref a configured baseline comes from that revision too."""
+def _default_baseline(plan: _Plan) -> Path | None:
+    """DEFAULT_BASELINE at the root of the scanned repository, when it is there (at --config-ref's
+    revision with --config-ref); never with --no-config, which also turns the TS101 guard off."""
+    request = plan.request
+    if request.no_config:
+        return None
+    from scanner.config import find_srcroot
+
+    config = plan.config
+    root = plan.git_root or Path(config.srcroot or find_srcroot(config.roots[0] if config.roots else "."))
+    path = root.resolve() / DEFAULT_BASELINE
+    if request.config_ref:
+        from scanner.core import gitdiff
+
+        present = _revision_reader(gitdiff.repo_root(Path.cwd()), request.config_ref)(path) is not None
+        return path if present else None
+    return path if os.path.lexists(path) else None
+
+
+def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool, untrusted: bool = False
+                   ) -> Baseline | None:
+    """The baseline to apply; with --config-ref a configured (or default) baseline comes from that
+    revision too. `untrusted`: the default one, which the scanned tree supplies (no link followed)."""
     if path is None:
         return None
     from scanner.findings.baseline import load, loads
@@ -353,7 +394,7 @@ def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool) -
         if data is None:
             raise UsageError(f"{path}: the baseline is not in {request.config_ref}")
         return loads(data, f"{request.config_ref}:{path}")
-    return load(path)
+    return load(path, follow_symlinks=not untrusted)
 
 
 def _guard(plan: _Plan, baseline_path: Path | None, baseline: Baseline | None, result: ScanResult) -> bool:

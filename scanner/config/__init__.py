@@ -25,6 +25,7 @@ class ScanConfig:
     show_progress: bool = False
     srcroot: str | None = None  # paths are reported relative to it; default: the enclosing repository
     inline_suppressions: bool = True  # honour `tiktok-scan: ignore[...]` comments (off for audits)
+    skip_outputs: list[str] = field(default_factory=list)  # this run's report files (-o ...): never read
 
 
 def find_srcroot(root: str) -> str:

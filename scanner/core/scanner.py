@@ -7,6 +7,7 @@ Any failure inside an analyzer becomes a Notification; findings already made are
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from scanner.config import ScanConfig
 from scanner.core.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.core.budget import FileTimeout, read_capped, time_budget
 from scanner.core.match import MatchIndex, finding_for, match_facts
+from scanner.core.own_reports import report_kind
 from scanner.core.prefilter import Needles, Prefilter
 from scanner.core.walk import FileRef
 from scanner.errors import AnalysisError, LimitExceeded
@@ -68,12 +70,18 @@ class Scanner:
             build_analyzers() if analyzer_classes is None else tuple(cls() for cls in analyzer_classes))
         self._candidate_free = tuple(a for a in self.analyzers if not a.needs_candidates)
         self.limits = config.limits
+        self._outputs = frozenset(p for out in config.skip_outputs for p in (os.path.abspath(out),
+                                                                             os.path.realpath(out)))
 
     # -- one file -------------------------------------------------------------------------------
 
     def scan_file(self, ref: FileRef) -> FileOutcome:
         outcome = FileOutcome()
         limits = self.limits
+        if self._outputs and os.path.abspath(ref.abspath) in self._outputs:
+            outcome.notifications.append(Notification(
+                ref.path, SkipReason.OWN_REPORT, f"{ref.path}: this run's report file; not read", Level.NOTE))
+            return outcome
         if ref.size > limits.max_file_size:
             outcome.notifications.append(Notification(
                 ref.path, SkipReason.TOO_LARGE,
@@ -106,6 +114,11 @@ class Scanner:
         Findings already made for the file (earlier archive members, earlier analyzers) stay in
         `outcome`; the stop itself becomes a notification.
         """
+        kind = report_kind(data)
+        if kind is not None:
+            outcome.notifications.append(Notification(
+                path, SkipReason.OWN_REPORT, f"{path}: a tiktok-scan {kind} report; skipped", Level.NOTE))
+            return
         limits = self.limits
         budget = ArchiveBudget(remaining=limits.max_archive_total, members_left=limits.max_archive_members)
         try:

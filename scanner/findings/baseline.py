@@ -87,10 +87,13 @@ class Baseline:
 MAX_BASELINE_BYTES = 64 * MiB
 
 
-def load(path: Path) -> Baseline:
-    """A baseline file: a regular file (never a FIFO or device) of at most MAX_BASELINE_BYTES."""
+def load(path: Path, *, follow_symlinks: bool = True) -> Baseline:
+    """A baseline file: a regular file (never a FIFO or device) of at most MAX_BASELINE_BYTES.
+
+    `follow_symlinks=False` for a baseline the scanned tree supplies (the default one at its root).
+    """
     try:
-        data = read_regular_file(path, MAX_BASELINE_BYTES, follow_symlinks=True)
+        data = read_regular_file(path, MAX_BASELINE_BYTES, follow_symlinks=follow_symlinks)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the baseline: {exc.strerror or exc}") from exc
     return loads(data, path)

@@ -83,9 +83,7 @@ def load_packs(
     dirs = list(directories) if directories is not None else [default_signature_dir()]
     packs: list[Pack] = []
     for directory in dirs:
-        if not directory.is_dir():
-            raise SignatureError(str(directory), "<directory>", "signature directory does not exist")
-        for pack_file in sorted(directory.glob("*/pack.toml")):
+        for pack_file in pack_files(directory):
             packs.append(load_pack(pack_file.parent))
     enable_set, disable_set = set(enable), set(disable)
     known = {p.name for p in packs}
@@ -100,13 +98,27 @@ def load_packs(
     return RuleSet(packs=chosen)
 
 
+def pack_files(directory: Path) -> list[Path]:
+    """`directory/*/pack.toml`, sorted; a directory that holds none is an error naming what was expected
+    (a `--signatures DIR` that loads nothing would silently scan with the built-in packs only)."""
+    if not directory.is_dir():
+        raise SignatureError(str(directory), "<directory>", "signature directory does not exist")
+    found = sorted(directory.glob("*/pack.toml"))
+    if not found:
+        hint = (f"; {directory} is itself a pack: pass the folder that contains it, {directory.resolve().parent}"
+                if (directory / "pack.toml").is_file() else "")
+        raise SignatureError(str(directory), "<directory>",
+                             f"no signature pack found: expected {directory}/<pack>/pack.toml{hint}")
+    return found
+
+
 def load_ruleset(signatures: Iterable[Path] = (), enable: Iterable[str] = (), disable: Iterable[str] = (),
                  every_pack: bool = False) -> RuleSet:
     """The built-in packs and those under `signatures`: the enabled ones, or with `every_pack` all of
     them as found (`rules --all`)."""
     dirs = [default_signature_dir(), *signatures]
     if every_pack:
-        return RuleSet(packs=tuple(load_pack(p.parent) for d in dirs for p in sorted(Path(d).glob("*/pack.toml"))))
+        return RuleSet(packs=tuple(load_pack(p.parent) for d in dirs for p in pack_files(Path(d))))
     return load_packs(dirs, enable=enable, disable=disable)
 
 

@@ -18,7 +18,8 @@ from scanner.report.interface import ReportOptions
 from scanner.rules import load_packs
 
 # Modules of scanner/report that are not output formats.
-NOT_REPORTERS = {"scanner.report.interface", "scanner.report.registry", "scanner.report.output"}
+NOT_REPORTERS = {"scanner.report.interface", "scanner.report.registry", "scanner.report.output",
+                 "scanner.report.summary"}
 # Reporters that live with the tool they write for.
 ELSEWHERE = {"scanner.interop.semgrep.export"}
 
@@ -75,6 +76,10 @@ def test_the_command_line_and_configuration_offer_the_registered_formats() -> No
     assert rules["--format"] == registry.names(registry.RULES) == ("text", "json", "markdown", "inputs")
     assert rules["--export"] == registry.names(registry.EXPORT) == ("semgrep", "dependency-review")
     assert registry.names(registry.SCAN) == CONFIG_FORMATS
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    outputs = [o for a in sub.choices["scan"]._actions for o in a.option_strings
+               if o.endswith("-output") and o != "--output"]
+    assert outputs == [f"--{name}-output" for name in registry.names(registry.SCAN)]
 
 
 def test_formats_load_only_when_used() -> None:
