@@ -18,7 +18,8 @@ from scanner.report.interface import ReportOptions
 from scanner.rules import load_packs
 
 # Modules of scanner/report that are not output formats.
-NOT_REPORTERS = {"scanner.report.interface", "scanner.report.registry", "scanner.report.output"}
+NOT_REPORTERS = {"scanner.report.interface", "scanner.report.registry", "scanner.report.output",
+                 "scanner.report.escape"}
 # Reporters that live with the tool they write for.
 ELSEWHERE = {"scanner.interop.semgrep.export"}
 
