@@ -1,12 +1,12 @@
 """Property expansion is bounded: a POM whose property refers to itself many times, or a chain
 deeper than the bound, leaves that value unresolved with a `limit` note, and the TikTok
-dependency declared beside it is still reported."""
+dependency declared beside it is still reported. A version catalog's `version.ref` is one hop."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.analyzers.lockfile import maven_pom
+from scanner.analyzers.lockfile import gradle_catalog, maven_pom
 from scanner.config import ScanConfig
 from scanner.core.run import run_scan
 from scanner.model import SkipReason
@@ -77,3 +77,18 @@ def test_a_chain_within_the_bound_resolves_without_notes() -> None:
     versions, notes = _versions(_pom(chain, "${p0}"))
     assert versions["com.example:other"] == "1.7" and notes == []
 
+
+def test_a_self_referencing_catalog_version_is_one_hop() -> None:
+    text = """[versions]
+a = { ref = "a" }
+b = "3.1"
+
+[libraries]
+loop = { module = "com.example:loop", version.ref = "a" }
+ok = { module = "com.example:ok", version.ref = "b" }
+tiktok = { module = "com.tiktok.open.sdk:tiktok-open-sdk-core", version = "2.2.0" }
+"""
+    pkgs = gradle_catalog.parse("libs.versions.toml", text)
+    assert [(p.name, p.version, p.line) for p in pkgs] == [
+        ("com.example:loop", None, 6), ("com.example:ok", "3.1", 7),
+        ("com.tiktok.open.sdk:tiktok-open-sdk-core", "2.2.0", 8)]
