@@ -80,3 +80,18 @@ def test_escape_helpers() -> None:
     assert escape_surrogates("\ud800x") == "\\ud800x"  # a surrogate no decoding made
     assert escape_surrogates("caf\u00e9 \U0001f600") == "caf\u00e9 \U0001f600"
     assert clean_strings({name: [name, 1, None]}) == {"d\\xe9j\\xe0/\\xff.js": ["d\\xe9j\\xe0/\\xff.js", 1, None]}
+
+
+def test_a_baseline_keeps_the_names_and_reads_back(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    base = tmp_path / "base.json"
+    made = subprocess.run([sys.executable, "-m", "scanner", "baseline", "create", str(root), "-o", str(base)],
+                          cwd=REPO, capture_output=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr.decode("utf-8", "replace")
+    paths = sorted(e["path"] for e in json.loads(base.read_bytes().decode("utf-8"))["findings"])
+    assert paths == [os.fsdecode(b"a.tar.gz!/m\xfe.js"), os.fsdecode(b"bad\xff.js"), "ok.js"]
+    again = subprocess.run([sys.executable, "-m", "scanner", "scan", str(root), "--baseline", str(base),
+                            "-f", "json"], cwd=REPO, capture_output=True, timeout=120, check=False)
+    assert again.returncode == 0, again.stderr.decode("utf-8", "replace")
+    found = json.loads(again.stdout)["findings"]
+    assert len(found) == 3 and all(f.get("suppressed") for f in found)
