@@ -426,7 +426,7 @@ class GitignoreStack:
         read (a link, a special file): the walk then adds no notification of its own for it."""
         rel = f"{rel_dir}/{GITIGNORE}" if rel_dir else GITIGNORE
         path = os.path.join(self.absroot, rel)
-        shown = self.prefix + rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        shown = self.prefix + rel  # lossless: a non-UTF-8 name keeps its bytes as surrogates
         try:
             st = os.lstat(path)
         except FileNotFoundError:

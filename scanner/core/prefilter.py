@@ -90,6 +90,9 @@ class Prefilter:
         if engine in ("auto", "hyperscan"):
             try:
                 self._db = _compile_hyperscan(needles.literals)
+                import hyperscan
+
+                self._terminated: type[Exception] = hyperscan.ScanTerminated
                 self.engine = "hyperscan"
             except ImportError:
                 if engine == "hyperscan":
@@ -110,8 +113,13 @@ class Prefilter:
         return bool(self.hits(data, limit=1))
 
     def hits(self, data: bytes, limit: int = MAX_HITS_PER_FILE) -> list[tuple[int, int]]:
+        return self.capped_hits(data, limit)[0]
+
+    def capped_hits(self, data: bytes, limit: int = MAX_HITS_PER_FILE) -> tuple[list[tuple[int, int]], bool]:
+        """The hits, at most `limit` of them, and whether the cap stopped the pass (then hits after the
+        last one kept are not reported)."""
         if not data or not self.needles.literals:
-            return []
+            return [], False
         out: list[tuple[int, int]] = []
         if self._db is not None:
 
@@ -119,8 +127,11 @@ class Prefilter:
                 out.append((ident, end))
                 return len(out) >= limit  # True stops the scan
 
-            self._db.scan(data, match_event_handler=on_match)
-            return out
+            try:
+                self._db.scan(data, match_event_handler=on_match)
+            except self._terminated:  # HS_SCAN_TERMINATED: the callback above asked to stop
+                return out, True
+            return out, False
         assert self._regex is not None
         # the reference path reports overlapping needles too, like hyperscan does
         lowered = data.lower()
@@ -130,9 +141,9 @@ class Prefilter:
             while start != -1:
                 out.append((i, start + len(needle)))
                 if len(out) >= limit:
-                    return sorted(out, key=lambda h: (h[1], h[0]))
+                    return sorted(out, key=lambda h: (h[1], h[0])), True
                 start = lowered.find(needle, start + 1)
-        return sorted(out, key=lambda h: (h[1], h[0]))
+        return sorted(out, key=lambda h: (h[1], h[0])), False
 
 
 def _compile_hyperscan(literals: tuple[str, ...]) -> Any:

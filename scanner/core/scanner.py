@@ -157,7 +157,12 @@ class Scanner:
             data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
         # The prefilter first (one hyperscan pass): without a hit only the few analyzers that need
         # no candidate are even asked, so routing costs nothing for the files that cannot match.
-        hits = self.prefilter.hits(data)
+        hits, capped = self.prefilter.capped_hits(data)
+        if capped:  # the pass stopped at the cap: the file is analyzed with the hits found so far
+            outcome.notifications.append(Notification(
+                shown, SkipReason.LIMIT,
+                f"{shown}: stopped at {len(hits)} prefilter hits (the per-file cap); the file is analyzed "
+                f"with those, a finding further on may be missed", Level.WARNING))
         if hits:
             outcome.candidate = True
         pool = self.analyzers if hits else self._candidate_free

@@ -203,7 +203,7 @@ class Walker:
                 if entry.name == reported:
                     continue
                 rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                shown = prefix + rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                shown = prefix + rel  # lossless: a non-UTF-8 name keeps its bytes as surrogates
                 try:
                     if entry.is_symlink():
                         self._symlink(absroot, entry.path, shown)

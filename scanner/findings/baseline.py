@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -64,13 +65,18 @@ def entries_for(findings: Sequence[Finding]) -> list[Entry]:
     return sorted(set(out))
 
 
+_LONE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(entries: Iterable[Entry]) -> str:
     """Sorted, one entry per line, no timestamps: stable bytes for the same findings."""
     rows = [
         json.dumps({"path": e.path, "rule": e.rule, "fingerprint": e.fingerprint}, ensure_ascii=False)
         for e in sorted(set(entries))
     ]
-    body = ",\n    ".join(rows)
+    # a name that was not UTF-8 on disk holds lone surrogates: written as JSON escapes (`\udcff`),
+    # the file stays UTF-8 and reads back to the same path
+    body = _LONE.sub(lambda m: f"\\u{ord(m.group()):04x}", ",\n    ".join(rows))
     head = f'{{\n  "tool": "tiktok-scan",\n  "format": {FORMAT_VERSION},\n  "findings": ['
     return head + (f"\n    {body}\n  " if rows else "") + "]\n}\n"
 

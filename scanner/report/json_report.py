@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scanner.model import Finding, Notification, ScanResult
+from scanner.report.escape import clean_strings, may_hold_surrogates
 from scanner.report.interface import ReportOptions
 
 
@@ -63,4 +64,7 @@ class JsonReporter:
             "stats": asdict(result.stats),
             "successful": result.successful,
         }
-        return json.dumps(doc, indent=2, sort_keys=False) + "\n"
+        text = json.dumps(doc, indent=2, sort_keys=False) + "\n"
+        if may_hold_surrogates(text, ascii_escaped=True):  # a name that was not UTF-8 on disk
+            text = json.dumps(clean_strings(doc), indent=2, sort_keys=False) + "\n"
+        return text

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from scanner import __version__
 from scanner.model import Finding, Level, Notification, ScanResult
+from scanner.report.escape import clean_strings, may_hold_surrogates, path_bytes
 from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
 
@@ -31,7 +32,7 @@ MAX_GZIP_BYTES = 10 * 1024 * 1024
 
 def artifact_uri(path: str) -> str:
     """A relative URI reference for a POSIX path (spaces, `#`, `%` and non-ASCII escaped)."""
-    return quote(path, safe="/-_.~!$&'()*+,;=:@")
+    return quote(path_bytes(path), safe="/-_.~!$&'()*+,;=:@")  # bytes: a non-UTF-8 name keeps its bytes
 
 
 def _rule_descriptor(rule: Rule, prohibition: str) -> dict[str, Any]:
@@ -280,7 +281,10 @@ class SarifReporter:
 
     @staticmethod
     def _text(doc: dict[str, Any]) -> str:
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if may_hold_surrogates(text, ascii_escaped=False):  # a name that was not UTF-8 on disk
+            text = json.dumps(clean_strings(doc), indent=2, ensure_ascii=False) + "\n"
+        return text
 
 
 def _gzip_size(text: str) -> int:

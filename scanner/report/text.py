@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scanner.model import Level, ScanResult
+from scanner.report.escape import escape_surrogates
 from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
 
@@ -55,7 +56,7 @@ class TextReporter:
                 explained.add(f.rule_id)
             lines.append("")
         lines.extend(self.summary(result, len(shown)))
-        return "\n".join(lines) + "\n"
+        return escape_surrogates("\n".join(lines) + "\n")  # a name that was not UTF-8 on disk
 
     def summary(self, result: ScanResult, shown: int) -> list[str]:
         counts = Counter(f.level for f in result.findings if f.suppressed is None)

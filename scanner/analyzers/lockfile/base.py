@@ -66,7 +66,11 @@ class ParserAnalyzer:
         return matcher.match(base) is not None
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
-        for pkg in type(self).parse(file.inner_path, file.text):
+        yield from self.facts(file, type(self).parse(file.inner_path, file.text))
+
+    def facts(self, file: FileInput, packages: list[DeclaredPackage]) -> Iterator[Fact]:
+        """PACKAGE facts for `packages` found in `file`."""
+        for pkg in packages:
             end_col = pkg.end_column or pkg.column + 1
             yield Fact(
                 kind=FactKind.PACKAGE,

@@ -15,12 +15,14 @@ from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
 
 
-def _version(value: Any, versions: dict[str, Any]) -> str | None:
+def _version(value: Any, versions: dict[str, Any], follow: bool = True) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         if "ref" in value:
-            return _version(versions.get(value["ref"]), versions)
+            # one hop: a [versions] entry is a version, never a reference (a self-referencing one
+            # would otherwise recurse until the stack runs out and the whole file would be lost)
+            return _version(versions.get(value["ref"]), versions, follow=False) if follow else None
         for key in ("strictly", "require", "prefer"):
             if isinstance(value.get(key), str):
                 return str(value[key])

@@ -3,21 +3,29 @@
 Reads `<dependencies>`, `<dependencyManagement>` (BOM imports and version pins) and profiles.
 Properties come from `<properties>`, `project.version`/`project.groupId` and the parent's.
 A version still holding `${...}` after resolution (defined in a parent POM elsewhere) is left out.
+Expansion is bounded (nesting depth, expanded size): a property that refers to itself many times
+would otherwise grow exponentially. A value over a bound stays unresolved and the file gets a
+`limit` notification; the other dependencies are still reported.
 The line reported is the `<artifactId>` line of each dependency.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import ClassVar
 
+from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.lines import LineIndex
 from scanner.analyzers.lockfile._support.xml import XmlNode, load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
+from scanner.model import Fact, Level, Notification, SkipReason
 
 _PROP = re.compile(r"\$\{([^}]+)\}")
+MAX_DEPTH = 10  # properties referring to properties, levels
+MAX_EXPANDED = 64 * 1024  # characters of one expanded value
 
 
 def _properties(project: XmlNode) -> dict[str, str]:
@@ -47,22 +55,57 @@ def _profiles(project: XmlNode) -> list[XmlNode]:
     return profiles.findall("profile") if profiles is not None else []
 
 
-def _expand(value: str | None, props: dict[str, str]) -> str | None:
-    if value is None:
-        return None
-    for _ in range(10):  # properties may refer to properties
-        new = _PROP.sub(lambda m: props.get(m.group(1), m.group(0)), value)
-        if new == value:
-            break
-        value = new
-    return value
+class _TooBig(Exception):
+    pass
 
 
-def parse(path: str, text: str) -> list[DeclaredPackage]:
+class _Expander:
+    """`${name}` resolution, bounded in depth and size, memoised per value."""
+
+    def __init__(self, props: dict[str, str], notes: list[str]) -> None:
+        self.props = props
+        self.notes = notes
+        self._done: dict[str, str] = {}
+
+    def __call__(self, value: str | None) -> str | None:
+        if value is None or "${" not in value:
+            return value
+        done = self._done.get(value)
+        if done is None:
+            done = self._done[value] = self._expand(value)
+        return done
+
+    def _expand(self, value: str) -> str:
+        for _ in range(MAX_DEPTH):
+            size = len(value)
+
+            def substitute(m: re.Match[str]) -> str:
+                nonlocal size
+                out = self.props.get(m.group(1), m.group(0))
+                size += len(out)
+                if size > MAX_EXPANDED:  # checked while substituting: one round can multiply the size
+                    raise _TooBig
+                return out
+
+            try:
+                new = _PROP.sub(substitute, value)
+            except _TooBig:
+                self.notes.append(f"a property value expands past {MAX_EXPANDED} characters; left unresolved")
+                return value  # still holds `${`: the caller treats it as unresolved
+            if new == value:
+                return value
+            value = new
+        if _PROP.search(value):
+            self.notes.append(f"properties nested deeper than {MAX_DEPTH} levels; left unresolved")
+        return value
+
+
+def parse(path: str, text: str, notes: list[str] | None = None) -> list[DeclaredPackage]:
+    """`notes`, when given, receives what was left unresolved at a bound (one line per problem)."""
     project = load_xml(path, text)
     if project.tag != "project":
         raise ParseError(f"{path}: root element is <{project.tag}>, not <project>")
-    props = _properties(project)
+    expand = _Expander(_properties(project), notes if notes is not None else [])
     lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     containers: list[tuple[XmlNode, str | None]] = [(project, None)]
@@ -76,13 +119,13 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
         if deps is None:
             continue
         for dep in deps.findall("dependency"):
-            group = _expand(dep.child_text("groupId"), props)
-            artifact = _expand(dep.child_text("artifactId"), props)
+            group = expand(dep.child_text("groupId"))
+            artifact = expand(dep.child_text("artifactId"))
             if not group or not artifact:
                 raise ParseError(f"{path}: line {dep.line}: <dependency> without groupId/artifactId")
             if "${" in group or "${" in artifact:
                 continue
-            version = _expand(dep.child_text("version"), props)
+            version = expand(dep.child_text("version"))
             if version and "${" in version:
                 version = None
             scope = dep.child_text("scope") or section
@@ -104,3 +147,10 @@ class MavenPomAnalyzer(ParserAnalyzer):
     filenames: ClassVar[tuple[str, ...]] = ("pom.xml",)
     patterns: ClassVar[tuple[str, ...]] = ("*.pom",)
     parse = staticmethod(parse)
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        notes: list[str] = []
+        yield from self.facts(file, parse(file.inner_path, file.text, notes))
+        for note in dict.fromkeys(notes):
+            file.notifications.append(Notification(file.display_path, SkipReason.LIMIT,
+                                                   f"{file.display_path}: {note}", Level.WARNING, self.name))
