@@ -99,9 +99,31 @@ def ecosystem_of(finding: Finding) -> str:
     return _KIND_GROUP.get(finding.kind.value, finding.kind.value)
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    """One audit run as `audit runs` lists it (finished_utc is None while a run is under way or was cut off)."""
+
+    id: int
+    started_utc: str
+    finished_utc: str | None
+    tool_version: str
+    packs: tuple[str, ...]
+    repositories: int
+    failed: int
+    findings: int
+
+
 class AuditStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """`readonly`: the file must exist and is neither created, written nor migrated (every schema
+        version this tiktok-scan knows can be read as it is); a newer schema is still refused."""
         self.path = path
+        if readonly:
+            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            if self.check_version() == 0:
+                self.db.close()
+                raise sqlite3.DatabaseError(f"{path}: not a tiktok-scan audit database")
+            return
         self.db = sqlite3.connect(str(path))
         self.db.execute("PRAGMA foreign_keys = ON")
         self.migrate()
@@ -109,11 +131,15 @@ class AuditStore:
     def close(self) -> None:
         self.db.close()
 
-    def migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def check_version(self) -> int:
+        version: int = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"{self.path}: schema version {version} is newer than this tiktok-scan "
                                         f"understands ({SCHEMA_VERSION}); upgrade tiktok-scan")
+        return version
+
+    def migrate(self) -> None:
+        version = self.check_version()
         for target in range(version, SCHEMA_VERSION):
             with self.db:
                 self.db.executescript(MIGRATIONS[target])
@@ -157,6 +183,17 @@ class AuditStore:
 
     def runs(self) -> list[tuple[int, str, str | None]]:
         return list(self.db.execute("SELECT id, started_utc, finished_utc FROM runs ORDER BY id"))
+
+    def run_summaries(self) -> list[RunSummary]:
+        """Every run, oldest first, with its number of repositories (and failed ones) and of findings."""
+        rows = self.db.execute(
+            "SELECT r.id, r.started_utc, r.finished_utc, r.tool_version, r.packs, "
+            "(SELECT COUNT(*) FROM repos WHERE run_id = r.id), "
+            "(SELECT COUNT(*) FROM repos WHERE run_id = r.id AND status != 'ok'), "
+            "(SELECT COUNT(*) FROM findings WHERE run_id = r.id) FROM runs r ORDER BY r.id")
+        return [RunSummary(run_id, started, finished, version, tuple(p for p in packs.split(",") if p),
+                           repos, failed, findings)
+                for run_id, started, finished, version, packs, repos, failed, findings in rows]
 
     def uses(self, run_id: int) -> set[Use]:
         rows = self.db.execute("SELECT DISTINCT repo, rule_id, component FROM findings WHERE run_id = ?", (run_id,))
