@@ -1,4 +1,7 @@
-"""`tiktok-scan audit REPO... --out DIR` and `tiktok-scan audit diff RUN_A RUN_B --db FILE`.
+"""`tiktok-scan audit REPO... --out DIR`, `tiktok-scan audit runs` and `tiktok-scan audit diff RUN_A RUN_B`.
+
+`runs` and `diff` are recognised as the first word after `audit` (before argparse reads the audit
+options, so their own options and `--help` work in any order) and parsed by parsers of their own.
 
 Options only, as in scanner/cli.py: what applies to the audited repositories and the exit code is
 decided by scanner.service (`plan_audit`, `audit_result`, `audit_exit_code`), which also says how
@@ -9,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +25,76 @@ from scanner.service import AUDIT_KEYS
 
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
+    from scanner.audit.store import AuditStore
+
+
+HISTORY_COMMANDS = ("runs", "diff")
+
+DIFF_JSON_HELP = """\
+JSON (--format json):
+  {"database": "DIR/audit.sqlite", "run_a": 3, "run_b": 4,
+   "repositories": {"NAME": {"appeared":    [{"rule_id": "TT303", "component": "..."}],
+                             "disappeared": [{"rule_id": "TT109", "component": "..."}]}}}
+  Only repositories with a change are listed (an empty object: no change). A use is a rule id and
+  a component (a package by purl without version, so an upgrade is not a new use; otherwise the
+  matched value). A repository audited in only one of the runs has all its uses listed.
+
+exit status: 0 nothing appeared, 1 some TikTok use appeared in RUN_B, 2 usage error or no database.
+"""
+
+RUNS_JSON_HELP = """\
+JSON (--format json): a list, oldest run first, of
+  {"id": 3, "started_utc": "...", "finished_utc": "..." or null (cut off or under way),
+   "tool_version": "...", "packs": ["tiktok", ...], "repositories": 5, "failed": 0, "findings": 12}
+"""
+
+
+class _AuditCommands(argparse.ArgumentParser):
+    """Sends `audit runs ...` and `audit diff ...` to their own parsers; anything else is an audit."""
+
+    def parse_known_args(  # type: ignore[override]
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None,
+    ) -> tuple[argparse.Namespace, list[str]]:
+        words = list(sys.argv[1:] if args is None else args)
+        if words[:1] and words[0] in HISTORY_COMMANDS:
+            command = _history_parser(self.prog, words[0])
+            parsed = command.parse_args(words[1:], namespace)
+            return parsed, []
+        return super().parse_known_args(words, namespace)
+
+
+def _history_parser(audit_prog: str, name: str) -> argparse.ArgumentParser:
+    fmt = argparse.RawDescriptionHelpFormatter
+    if name == "runs":
+        p = argparse.ArgumentParser(
+            prog=f"{audit_prog} runs", formatter_class=fmt, epilog=RUNS_JSON_HELP,
+            description=textwrap.fill("List the runs in an audit history: run id, start and finish (UTC), tool "
+                                      "version, signature packs, repositories (and how many failed) and findings."))
+        p.set_defaults(handler=_runs)
+    else:
+        p = argparse.ArgumentParser(
+            prog=f"{audit_prog} diff", formatter_class=fmt, epilog=DIFF_JSON_HELP,
+            description=textwrap.fill("What TikTok use appeared (+) in RUN_B and disappeared (-) since RUN_A, per "
+                                      f"repository. Run ids are listed by `{audit_prog} runs`."))
+        p.add_argument("run_a", type=int, metavar="RUN_A", help="the earlier run id")
+        p.add_argument("run_b", type=int, metavar="RUN_B", help="the later run id")
+        p.set_defaults(handler=_diff)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="DIR", help="the audit's output directory: reads DIR/audit.sqlite")
+    where.add_argument("--db", metavar="FILE", help="the audit's SQLite history (as given to `audit --db`)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="output format (default: text)")
+    return p
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
         "audit", help="audit many repositories (history, reports, Dask scale-out)",
         description="Scan many repositories into DIR: one SARIF each, Markdown/CSV/HTML/CycloneDX reports and "
-                    "SQLite history. `tiktok-scan audit diff RUN_A RUN_B --db FILE` compares two runs.")
+                    "SQLite history. `tiktok-scan audit runs --out DIR` lists the runs in the history and "
+                    "`tiktok-scan audit diff RUN_A RUN_B --out DIR` compares two (see their --help). "
+                    "A repository named runs or diff is given as ./runs or ./diff.")
+    # the audit parser keeps its own class (error handling of the main parser) and learns `runs`/`diff`
+    p.__class__ = type("AuditParser", (_AuditCommands, type(p)), {})
     p.add_argument("repos", nargs="*", metavar="REPO", help="checkouts, bare git mirrors or folders of artifacts")
     p.add_argument("--repos-file", metavar="FILE", help="one repository path per line (# comments allowed)")
     p.add_argument("--out", metavar="DIR", help="output directory (created)")
@@ -54,30 +121,97 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.repos[:1] == ["diff"]:
-        return _diff(args)
+    if args.repos[:1] and args.repos[0] in HISTORY_COMMANDS:
+        # the older spelling `audit --db FILE diff A B`: audit options first; --db is the history if given
+        where = ["--db", args.db] if args.db else ["--out", args.out] if args.out else []
+        history = _history_parser("tiktok-scan audit", args.repos[0]).parse_args([*args.repos[1:], *where])
+        handler: Callable[[argparse.Namespace], int] = history.handler
+        return handler(history)
     return _audit(args)
 
 
-def _diff(args: argparse.Namespace) -> int:
-    from scanner.audit.store import AuditStore, diff_runs
+def _open_history(args: argparse.Namespace) -> AuditStore:
+    """The history named by --db FILE or --out DIR, opened read-only; missing or unreadable: a usage error."""
+    import sqlite3
 
-    if len(args.repos) != 3 or not args.db:
-        raise UsageError("usage: tiktok-scan audit diff RUN_A RUN_B --db FILE")
+    from scanner.audit.store import AuditStore
+
+    if args.db:
+        path = Path(args.db)
+    elif args.out:
+        path = Path(args.out) / "audit.sqlite"
+    else:
+        raise UsageError("audit: name the audit history with --out DIR (reads DIR/audit.sqlite) or --db FILE")
+    if not path.is_file():
+        raise UsageError(f"{path}: no such audit database (written by `tiktok-scan audit REPO... --out DIR`)")
     try:
-        run_a, run_b = int(args.repos[1]), int(args.repos[2])
-    except ValueError as exc:
-        raise UsageError("audit diff: RUN_A and RUN_B are run numbers (see the audit summary)") from exc
-    if not Path(args.db).exists():
-        raise UsageError(f"{args.db}: no such audit database")
-    store = AuditStore(Path(args.db))
+        return AuditStore(path, readonly=True)
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> UsageError:
+    detail = str(exc).removeprefix(f"{path}: ")
+    return UsageError(f"{path}: cannot read the audit database: {detail}")
+
+
+def _runs(args: argparse.Namespace) -> int:
+    import json
+    import sqlite3
+
+    store = _open_history(args)
+    try:
+        runs = store.run_summaries()
+    except sqlite3.DatabaseError as exc:  # damaged, locked, ...
+        raise _unreadable(store.path, exc) from exc
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps([{"id": r.id, "started_utc": r.started_utc, "finished_utc": r.finished_utc,
+                           "tool_version": r.tool_version, "packs": list(r.packs), "repositories": r.repositories,
+                           "failed": r.failed, "findings": r.findings} for r in runs], indent=2))
+        return 0
+    if not runs:
+        print(f"No audit runs in {store.path}.")
+        return 0
+    rows = [("RUN", "STARTED (UTC)", "FINISHED (UTC)", "VERSION", "REPOSITORIES", "FINDINGS", "PACKS")]
+    for r in runs:
+        repos = f"{r.repositories} ({r.failed} failed)" if r.failed else str(r.repositories)
+        rows.append((str(r.id), r.started_utc, r.finished_utc or "-", r.tool_version, repos, str(r.findings),
+                     ",".join(r.packs)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1])
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import json
+    import sqlite3
+
+    from scanner.audit.store import diff_runs
+
+    run_a, run_b = args.run_a, args.run_b
+    store = _open_history(args)
     try:
         diff = diff_runs(store, run_a, run_b)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:  # damaged, locked, ...
+        raise _unreadable(store.path, exc) from exc
     finally:
         store.close()
     repos = sorted(set(diff.appeared) | set(diff.disappeared))
+    code = 1 if diff.appeared else 0
+    if args.format == "json":
+        print(json.dumps({
+            "database": str(store.path), "run_a": run_a, "run_b": run_b,
+            "repositories": {repo: {change: [{"rule_id": u.rule_id, "component": u.component}
+                                             for u in uses.get(repo, [])]
+                                    for change, uses in (("appeared", diff.appeared),
+                                                         ("disappeared", diff.disappeared))}
+                             for repo in repos}}, indent=2))
+        return code
     if not repos:
         print(f"No change in TikTok use between run {run_a} and run {run_b}.")
         return 0
@@ -87,7 +221,7 @@ def _diff(args: argparse.Namespace) -> int:
             print(f"  + {use.rule_id} {use.component}")
         for use in diff.disappeared.get(repo, []):
             print(f"  - {use.rule_id} {use.component}")
-    return 1 if diff.appeared else 0
+    return code
 
 
 def _audit(args: argparse.Namespace) -> int:
