@@ -95,7 +95,9 @@ def load_packs(
         if (p.enabled_by_default or p.name in enable_set) and p.name not in disable_set
     )
     _check_unique(packs)
-    return RuleSet(packs=chosen)
+    names = {p.name for p in chosen}
+    return RuleSet(packs=chosen,
+                   disabled_rule_ids=frozenset(r.id for p in packs if p.name not in names for r in p.rules))
 
 
 def pack_files(directory: Path) -> list[Path]:
