@@ -91,7 +91,8 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                       help="lowest level shown in the text report (default: note)")
     scan.add_argument("--category", default=None,
                       help="SARIF automationDetails category (one per upload; default: tiktok-scan)")
-    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                      help="colours in the text report (auto: on a terminal, unless NO_COLOR is set)")
     baselines = scan.add_mutually_exclusive_group()
     baselines.add_argument("--baseline", metavar="FILE",
                            help="hide findings recorded in this baseline (see `tiktok-scan baseline create`; "
