@@ -91,7 +91,8 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                       help="lowest level shown in the text report (default: note)")
     scan.add_argument("--category", default=None,
                       help="SARIF automationDetails category (one per upload; default: tiktok-scan)")
-    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                      help="colours in the text report (auto: on a terminal, unless NO_COLOR is set)")
     baselines = scan.add_mutually_exclusive_group()
     baselines.add_argument("--baseline", metavar="FILE",
                            help="hide findings recorded in this baseline (see `tiktok-scan baseline create`; "
@@ -325,13 +326,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except SignatureError as exc:
-        sys.stderr.write(f"tiktok-scan: invalid signature: {exc}\n")
+        failure: BaseException = exc
+        message = f"invalid signature: {exc}"
     except ScannerError as exc:
-        sys.stderr.write(f"tiktok-scan: {exc}\n")
-    except KeyboardInterrupt:
-        sys.stderr.write("tiktok-scan: interrupted\n")
+        failure, message = exc, str(exc)
+    except KeyboardInterrupt as exc:
+        failure, message = exc, "interrupted"
     except OSError as exc:
-        sys.stderr.write(f"tiktok-scan: {exc}\n")
+        failure, message = exc, str(exc)
+    sys.stderr.write(f"tiktok-scan: {message}\n")
     if debug:
-        traceback.print_exc()
+        traceback.print_exception(failure)
+    if args.handler is _cmd_scan:
+        _write_failed(args, message)
     return EXIT_ERROR
+
+
+def _write_failed(args: argparse.Namespace, message: str) -> None:
+    """A failed scan replaces every requested report file with the failure, never leaving old results."""
+    from scanner.report.failure import failure_report
+    from scanner.report.output import OutputError, write_report
+
+    done: set[str] = set()
+    for fmt, path in _outputs(args):
+        if not path or os.path.abspath(path) in done:  # a file named twice gets the first option's format
+            continue
+        done.add(os.path.abspath(path))
+        try:  # the output path itself may be the problem (a link refused): then nothing is written
+            write_report(path, failure_report(fmt, message, category=getattr(args, "category", None)))
+        except (OutputError, OSError) as exc:
+            if str(exc) != message:  # the error just shown
+                sys.stderr.write(f"tiktok-scan: {exc}\n")

@@ -151,6 +151,7 @@ class SkipReason(str, enum.Enum):
     SPECIAL_FILE = "special-file"
     ANALYZER_ERROR = "analyzer-error"
     OWN_REPORT = "own-report"  # a report tiktok-scan wrote (this run's -o, an earlier run's output)
+    UNKNOWN_RULE = "unknown-rule"  # an inline `tiktok-scan: ignore[...]` names no rule of any pack
 
 
 @dataclass(frozen=True, order=True)

@@ -23,7 +23,7 @@ from scanner.core.walk import FileRef
 from scanner.errors import AnalysisError, LimitExceeded
 from scanner.findings.fingerprint import line_hashes_at, stable_hash
 from scanner.findings.redact import redact, snippet_around
-from scanner.findings.suppress import InlineSuppressions
+from scanner.findings.suppress import MARKER, InlineSuppressions, unknown_rule_ids
 from scanner.model import Fact, Finding, Level, Notification, SkipReason
 from scanner.rules import RuleSet, load_packs
 from scanner.rules.loader import default_signature_dir
@@ -61,6 +61,7 @@ class Scanner:
             dirs = [default_signature_dir(), *config.signature_dirs]
             ruleset = load_packs(dirs, enable=config.enable_packs, disable=config.disable_packs)
         self.ruleset = ruleset
+        self._known_ids = frozenset(r.id for r in ruleset.rules) | ruleset.disabled_rule_ids
         self.index = MatchIndex.compile(ruleset)
         self.needles = Needles.from_rules(ruleset)
         self.prefilter = Prefilter(self.needles, engine=config.prefilter_engine)
@@ -155,6 +156,12 @@ class Scanner:
         text = is_text(data)
         if text and data.startswith((b"\xff\xfe", b"\xfe\xff")):
             data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
+        if text and self.config.inline_suppressions and MARKER in data:
+            for line, rule in unknown_rule_ids(data, self._known_ids):
+                outcome.notifications.append(Notification(
+                    shown, SkipReason.UNKNOWN_RULE,
+                    f"{shown}:{line}: `tiktok-scan: ignore[...]` names {rule}, which is no rule of the signature "
+                    f"packs (see `tiktok-scan rules --all`); it suppresses nothing", Level.NOTE))
         # The prefilter first (one hyperscan pass): without a hit only the few analyzers that need
         # no candidate are even asked, so routing costs nothing for the files that cannot match.
         hits, capped = self.prefilter.capped_hits(data)

@@ -15,7 +15,7 @@ it and SARIF can include it on request.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
@@ -69,6 +69,30 @@ def parse_directive(line: str, alone: bool = False) -> Directive | None:
             reason = reason[: -len(closer)].rstrip()
     reason = reason.lstrip(":-–— \t").strip()
     return Directive(rules=rules, reason=reason)
+
+
+MAX_UNKNOWN_IDS = 20  # per file: a generated file must not turn into thousands of notes
+
+
+def unknown_rule_ids(data: bytes, known: Container[str]) -> list[tuple[int, str]]:
+    """(1-based line, rule id) for every id an inline directive in `data` names that is not in `known`.
+
+    Only the lines holding the marker are decoded; the first MAX_UNKNOWN_IDS are returned.
+    """
+    found: list[tuple[int, str]] = []
+    line, counted = 1, 0
+    pos = data.find(MARKER)
+    while pos != -1 and len(found) < MAX_UNKNOWN_IDS:
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = data.find(b"\n", pos)
+        end = len(data) if end == -1 else end
+        line += data.count(b"\n", counted, start)
+        counted = start
+        directive = parse_directive(data[start:end].decode("utf-8", "replace"))
+        if directive is not None and directive.rules is not None:
+            found.extend((line, rule) for rule in sorted(directive.rules) if rule not in known)
+        pos = data.find(MARKER, end)
+    return found[:MAX_UNKNOWN_IDS]
 
 
 class InlineSuppressions:

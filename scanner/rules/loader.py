@@ -6,6 +6,7 @@ exactly one rule. A bad record raises SignatureError naming the file and the fie
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -63,6 +64,7 @@ _PACK_FIELDS = {
     "description": str,
     "prohibition": str,
 }
+_OPTIONAL_PACK_FIELDS = {"prohibition"}  # default: the built-in tiktok pack's (default_prohibition)
 
 
 def default_signature_dir() -> Path:
@@ -72,6 +74,13 @@ def default_signature_dir() -> Path:
     if bundled.is_dir():
         return bundled
     return here.parent / "signatures"
+
+
+@functools.cache
+def default_prohibition() -> str:
+    """The `prohibition` of the built-in tiktok pack: the text a pack that gives none appends to its rules' help."""
+    text = _read_toml(default_signature_dir() / "tiktok" / "pack.toml").get("prohibition", "")
+    return text if isinstance(text, str) else ""
 
 
 def load_packs(
@@ -95,7 +104,9 @@ def load_packs(
         if (p.enabled_by_default or p.name in enable_set) and p.name not in disable_set
     )
     _check_unique(packs)
-    return RuleSet(packs=chosen)
+    names = {p.name for p in chosen}
+    return RuleSet(packs=chosen,
+                   disabled_rule_ids=frozenset(r.id for p in packs if p.name not in names for r in p.rules))
 
 
 def pack_files(directory: Path) -> list[Path]:
@@ -177,7 +188,7 @@ def load_pack(directory: Path) -> Pack:
     pack_file = directory / "pack.toml"
     meta = _read_toml(pack_file)
     where = str(pack_file)
-    _check_fields(where, meta, _PACK_FIELDS, set())
+    _check_fields(where, meta, _PACK_FIELDS, _OPTIONAL_PACK_FIELDS)
     if meta["format"] != FORMAT_VERSION:
         raise SignatureError(where, "format", f"unsupported format {meta['format']!r}; expected {FORMAT_VERSION}")
     if meta["name"] != directory.name:
@@ -195,7 +206,7 @@ def load_pack(directory: Path) -> Pack:
         title=meta["title"],
         enabled_by_default=meta["enabled"],
         description=meta["description"].strip(),
-        prohibition_markdown=meta["prohibition"].strip(),
+        prohibition_markdown=(meta["prohibition"] if "prohibition" in meta else default_prohibition()).strip(),
         rules=rules,
     )
 

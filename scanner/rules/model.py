@@ -93,6 +93,9 @@ class RuleSet:
     """The packs in force for one scan, rules in a stable order."""
 
     packs: tuple[Pack, ...]
+    # the rule ids of the packs that were found but are not in force (off by default, --no-pack):
+    # real ids, so an inline `ignore[...]` naming one is not an unknown id
+    disabled_rule_ids: frozenset[str] = frozenset()
 
     @property
     def rules(self) -> tuple[Rule, ...]:

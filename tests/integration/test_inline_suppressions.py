@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,3 +147,24 @@ def test_not_directives(line: str, alone: bool) -> None:
 def test_fixture_paths_exist() -> None:
     for path, _, _ in EXPECTED:
         assert (Path(ROOT) / path).is_file(), path
+
+
+def test_unknown_rule_id_in_a_comment_is_a_note(tmp_path: Path, run_cli: Any) -> None:
+    """Issue 17: a typo in `ignore[...]` suppresses nothing, so it says so (not for a disabled pack's real id)."""
+    (tmp_path / "app.py").write_text(
+        'URL = "https://open.tiktokapis.com/v2/oauth/token/"  # tiktok-scan: ignore[TT999] typo of TT301\n'
+        "# a comment\n"
+        "PAY = 1  # tiktok-scan: ignore[WX101, TT301] WX101 is in the wechat-payments pack, off by default\n",
+        encoding="utf-8")
+    (tmp_path / "clean.txt").write_text("nothing here\n\n// tiktok-scan: ignore[ab123]\n", encoding="utf-8")
+    code, out, err = run_cli(["scan", ".", "--no-config", "--no-baseline", "-f", "json"], tmp_path)
+    assert code == 1, err
+    notes = [n for n in json.loads(out)["notifications"] if n["reason"] == "unknown-rule"]
+    assert [(n["path"], n["level"]) for n in notes] == [("app.py", "note"), ("clean.txt", "note")]
+    assert "app.py:1:" in notes[0]["message"] and "TT999" in notes[0]["message"]
+    assert "clean.txt:3:" in notes[1]["message"] and "AB123" in notes[1]["message"]
+    assert not any("WX101" in n["message"] for n in notes)
+
+    code, out, _ = run_cli(["scan", ".", "--no-config", "--no-baseline", "-f", "json",
+                            "--no-inline-suppressions"], tmp_path)
+    assert not [n for n in json.loads(out)["notifications"] if n["reason"] == "unknown-rule"]

@@ -84,3 +84,19 @@ def test_schema(tmp_path: Path) -> None:
     for case, (args, cwd) in CASES.items():
         doc = json.loads(_scan(tmp_path / case, args, cwd).read_text(encoding="utf-8"))
         jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(doc)
+
+
+def test_failed_run(multitool: Path, tmp_path: Path) -> None:
+    """The SARIF a failed scan writes over its output (issue 17) passes the Multitool and the schema too."""
+    import jsonschema
+
+    out = tmp_path / "out.sarif"
+    proc = subprocess.run([sys.executable, "-m", "scanner", "scan", "no-such-path", "--no-config", "--format", "sarif",
+                           "-o", str(out)], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["runs"][0]["invocations"][0]["executionSuccessful"] is False
+    jsonschema.Draft4Validator(json.loads(SCHEMA.read_text(encoding="utf-8")),
+                               format_checker=jsonschema.FormatChecker()).validate(doc)
+    problems = [r for r in _validate(multitool, out) if r.get("level", "warning") in ("error", "warning")]
+    assert [(p["ruleId"], p["message"]) for p in problems] == []

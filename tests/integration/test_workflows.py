@@ -104,7 +104,8 @@ def test_two_report_options_naming_one_file_is_a_usage_error(tmp_path: Path, run
     code, _, err = run_cli(["scan", ".", "--no-config", "-o", "a.sarif", "--sarif-output", "./a.sarif"], tmp_path)
     assert code == 2
     assert "a.sarif: named by two report options" in err
-    assert not (tmp_path / "a.sarif").exists()
+    # the failed run's report (issue 17), once, in the format of the first option that named it (-o: text)
+    assert "named by two report options" in (tmp_path / "a.sarif").read_text(encoding="utf-8")
 
 
 def test_strict_makes_an_input_not_read_exit_2(tmp_path: Path, run_cli: RunCli) -> None:

@@ -19,7 +19,7 @@ from scanner.rules import load_packs
 
 # Modules of scanner/report that are not output formats.
 NOT_REPORTERS = {"scanner.report.interface", "scanner.report.registry", "scanner.report.output",
-                 "scanner.report.summary", "scanner.report.escape"}
+                 "scanner.report.summary", "scanner.report.escape", "scanner.report.failure"}
 # Reporters that live with the tool they write for.
 ELSEWHERE = {"scanner.interop.semgrep.export"}
 
