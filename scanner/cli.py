@@ -110,6 +110,9 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                       help="scan only the files changed since the merge base with REF, e.g. origin/main (git)")
     diff.add_argument("--pre-commit", action="store_true",
                       help="the PATHs are the files pre-commit passes: scan exactly those, no directory walk")
+    scan.add_argument("--new-only", action="store_true",
+                      help="with --since: report and fail only on findings absent at the merge base (moved "
+                           "code stays known, as with a baseline)")
     scan.add_argument("--engine", choices=ENGINES, default="builtin",
                       help="semgrep: also run semgrep (when installed) with the exported rules and merge its findings")
     scan.set_defaults(handler=_cmd_scan)
@@ -229,6 +232,7 @@ def _request(args: argparse.Namespace) -> ScanRequest:
     fail_on, min_level = getattr(args, "fail_on", None), getattr(args, "min_level", None)
     return ScanRequest(
         paths=tuple(args.paths), selection=selection, since=getattr(args, "since", None),
+        new_only=getattr(args, "new_only", False),
         excludes=tuple(args.exclude), respect_gitignore=args.respect_gitignore, jobs=args.jobs,
         limits=option_values(args), srcroot=args.srcroot, config=Path(args.config) if args.config else None,
         no_config=args.no_config, config_ref=args.config_ref, inline_suppressions=args.inline_suppressions,

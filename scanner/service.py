@@ -11,10 +11,13 @@ Policy on a finished scan, in this order:
 2. the configuration's allowlist (`[[allow]]`): matching findings are suppressed, kept and marked;
 3. the baseline (--baseline, else the configured one, else DEFAULT_BASELINE at the repository root
    when present and the configuration is read; --no-baseline: none): recorded findings are suppressed;
-4. diff scans (`--staged`, `--since`) steered by a configuration the change itself brings: each
+4. `--new-only` (with `--since`): findings already present at the merge base (same baseline-style
+   fingerprint in the same file, read there with `git cat-file` and scanned in memory) are
+   suppressed like baselined ones, so only what the change adds is reported and fails;
+5. diff scans (`--staged`, `--since`) steered by a configuration the change itself brings: each
    weakening is a TS101 finding (config/guard), and a weakened configuration does not get to
    raise fail-on for this exit code;
-5. the exit code: EXIT_FINDINGS when an unsuppressed finding is at or above fail-on, else
+6. the exit code: EXIT_FINDINGS when an unsuppressed finding is at or above fail-on, else
    EXIT_CLEAN (EXIT_ERROR is for errors, which are raised); under `--pre-commit` a blocked commit
    is explained.
 
@@ -84,6 +87,7 @@ class ScanRequest:
     paths: tuple[str, ...] = ()  # nothing: the current directory
     selection: str = "walk"  # SELECTIONS: walk the paths, the files pre-commit passes, or a change's files
     since: str | None = None  # selection "since": the revision whose merge base the change starts from
+    new_only: bool = False  # with "since": only findings absent at the merge base are reported and fail
     excludes: tuple[str, ...] = ()
     respect_gitignore: bool | None = None
     jobs: int | None = None
@@ -151,6 +155,8 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None, progress: Progr
 
 def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
     """`tiktok-scan scan`: the scan, the whole policy, the exit code."""
+    if request.new_only and request.selection != "since":
+        raise UsageError("--new-only needs --since REF (the findings at the merge base are the known ones)")
     plan = _plan(request)
     fc = plan.file_config
     default = False
@@ -165,6 +171,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
         from scanner.findings.baseline import apply_baseline
 
         apply_baseline(result, baseline)
+    if request.new_only:
+        _known_at_base(plan, result)
     fail_on = plan.config.fail_on
     guarded = plan.base is not None and not request.no_config and not request.config_ref
     if guarded and _guard(plan, baseline_path, baseline, result) and request.fail_on is None:
@@ -395,6 +403,37 @@ def _load_baseline(request: ScanRequest, path: Path | None, from_config: bool, u
             raise UsageError(f"{path}: the baseline is not in {request.config_ref}")
         return loads(data, f"{request.config_ref}:{path}")
     return load(path, follow_symlinks=not untrusted)
+
+
+def _known_at_base(plan: _Plan, result: ScanResult) -> int:
+    """`--new-only`: suppress (external) every finding already present at the merge base, as a
+    baseline recorded there would: each changed file that has an unsuppressed finding and existed at
+    the base is read there (`git cat-file`, no filter) and scanned in memory under the same path;
+    findings match on the baseline's fingerprint (rule, path, value, normalised line, occurrence),
+    never on line numbers. Returns how many were suppressed."""
+    from scanner.core import gitdiff
+    from scanner.core.scanner import Scanner
+    from scanner.findings.baseline import Baseline, apply_baseline, entries_for
+
+    assert plan.git_root is not None and plan.base is not None
+    paths = sorted({f.location.path for f in result.findings if f.suppressed is None})
+    if not paths:
+        return 0
+    scanner: Scanner | None = None
+    keys: set[tuple[str, str, str]] = set()
+    for path in paths:
+        data = gitdiff.show(plan.git_root, plan.base, path)
+        if data is None:  # new in the change: every finding in it is new
+            continue
+        if len(data) > plan.config.limits.max_file_size:
+            continue  # not read at the base either: its findings stay reported
+        scanner = scanner or Scanner(plan.config)
+        outcome = scanner.scan_bytes(path, data)
+        keys.update(e.key for e in entries_for(outcome.findings))
+    if not keys:
+        return 0
+    known = Baseline(source=f"{plan.request.since}@{plan.base}", keys=frozenset(keys))
+    return apply_baseline(result, known, reason=f"present at the merge base with {plan.request.since}")
 
 
 def _guard(plan: _Plan, baseline_path: Path | None, baseline: Baseline | None, result: ScanResult) -> bool:

@@ -2,7 +2,7 @@
 # The scan step of action.yml, kept in a file so that it can be tested outside GitHub.
 # Inputs come from the environment (never interpolated into the script: no injection):
 #   TIKTOK_SCAN (the installed command), INPUT_PATH, INPUT_FAIL_ON, INPUT_SARIF_FILE,
-#   INPUT_CATEGORY, INPUT_SINCE, INPUT_CONFIG_FROM_BASE, INPUT_BASELINE, INPUT_ARGS;
+#   INPUT_CATEGORY, INPUT_SINCE, INPUT_CONFIG_FROM_BASE, INPUT_NEW_ONLY, INPUT_BASELINE, INPUT_ARGS;
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 set -uo pipefail
 
@@ -22,6 +22,10 @@ if [ -n "${INPUT_SINCE:-}" ]; then
     # the pull request cannot change its own scan: configuration and baseline come from the base
     if [ "${INPUT_CONFIG_FROM_BASE:-true}" = "true" ]; then
         cmd+=(--config-ref "$INPUT_SINCE")
+    fi
+    # only what the pull request adds: findings already at the merge base stay known
+    if [ "${INPUT_NEW_ONLY:-false}" = "true" ]; then
+        cmd+=(--new-only)
     fi
 fi
 if [ -n "${INPUT_BASELINE:-}" ]; then

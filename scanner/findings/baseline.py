@@ -123,14 +123,16 @@ def loads(data: bytes, path: Path | str) -> Baseline:
     return Baseline(source=str(path), keys=frozenset(keys))
 
 
-def apply_baseline(result: ScanResult, baseline: Baseline) -> int:
-    """Mark findings recorded in the baseline as suppressed (external); returns how many."""
+def apply_baseline(result: ScanResult, baseline: Baseline, reason: str | None = None) -> int:
+    """Mark findings recorded in the baseline as suppressed (external), with `reason` as the
+    justification (default: the baseline's name); returns how many."""
+    reason = reason or f"known finding recorded in the baseline {baseline.source}"
     prints = fingerprints(result.findings)
     count = 0
     out: list[Finding] = []
     for finding, fp in zip(result.findings, prints, strict=True):
         if finding.suppressed is None and (finding.location.display_path, finding.rule_id, fp) in baseline.keys:
-            finding = replace(finding, suppressed=f"known finding recorded in the baseline {baseline.source}",
+            finding = replace(finding, suppressed=reason,
                               suppression_kind="external")
             count += 1
         out.append(finding)

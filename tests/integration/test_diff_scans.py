@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,3 +106,81 @@ def test_repository_hooks_and_fsmonitor_are_never_run(git_repo: Path, run_cli: C
     code, _, _ = run_cli(["scan", "--staged"], cwd=git_repo)
     assert code == 1
     assert not marker.exists()
+
+
+# -- --new-only -----------------------------------------------------------------------------------
+
+
+def _branch(repo: Path, name: str, files: dict[str, str]) -> None:
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-qb", name)
+    write(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", name)
+
+
+def test_new_only_reports_only_what_the_branch_adds(git_repo: Path, run_cli: Cli) -> None:
+    committed(git_repo)
+    # the known line moves down (new lines above it) and a new finding comes in the same file
+    _branch(git_repo, "adds", {"legacy/old.py": "import os\n\n\n" + OLD + NEW})
+    code, out, _ = run_cli(["scan", "--since", "main"], cwd=git_repo)
+    assert code == 1 and "legacy/old.py:4:" in out  # without --new-only the known finding fails too
+
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only", "--format", "json"], cwd=git_repo)
+    assert code == 1
+    doc = json.loads(out)
+    shown = [(f["path"], f["rule_id"], f["start_line"], f.get("suppressed"))
+             for f in doc["findings"]]
+    reported = [s for s in shown if s[3] is None]
+    assert [(p, line) for p, _, line, _ in reported] == [("legacy/old.py", 5)], shown
+    known = [s for s in shown if s[3] is not None]
+    assert [(p, line, why) for p, _, line, why in known] == [
+        ("legacy/old.py", 4, "present at the merge base with main")]
+
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only", "--format", "sarif"], cwd=git_repo)
+    assert code == 1
+    results = json.loads(out)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results] == [5]
+
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only", "--format", "sarif", "--include-suppressed"],
+                           cwd=git_repo)
+    results = json.loads(out)["runs"][0]["results"]
+    kept = [r for r in results if r.get("suppressions")]
+    assert len(results) == 2 and len(kept) == 1
+    assert kept[0]["suppressions"][0]["kind"] == "external"
+    assert "present at the merge base with main" in kept[0]["suppressions"][0]["justification"]
+
+
+def test_new_only_moved_code_is_clean(git_repo: Path, run_cli: Cli) -> None:
+    committed(git_repo)
+    _branch(git_repo, "moves", {"legacy/old.py": "# moved\n\n" + OLD, "app/gone.py": "\n\n" + OLD})
+    code, _, _ = run_cli(["scan", "--since", "main"], cwd=git_repo)
+    assert code == 1
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only"], cwd=git_repo)
+    assert code == 0, out
+
+
+def test_new_only_a_copy_of_a_known_line_is_new(git_repo: Path, run_cli: Cli) -> None:
+    committed(git_repo)
+    _branch(git_repo, "copies", {"legacy/old.py": OLD + OLD})  # the occurrence counter tells them apart
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only", "--format", "json"], cwd=git_repo)
+    assert code == 1
+    assert sum(f.get("suppressed") is None for f in json.loads(out)["findings"]) == 1
+
+
+def test_new_only_a_new_file_is_all_new(git_repo: Path, run_cli: Cli) -> None:
+    committed(git_repo)
+    _branch(git_repo, "new-file", {"app/new.py": NEW + OLD})
+    code, out, _ = run_cli(["scan", "--since", "main", "--new-only", "--format", "json"], cwd=git_repo)
+    assert code == 1
+    findings = json.loads(out)["findings"]
+    assert len(findings) == 2 and all(f.get("suppressed") is None for f in findings)
+    assert {f["path"] for f in findings} == {"app/new.py"}
+
+
+def test_new_only_needs_since(git_repo: Path, run_cli: Cli) -> None:
+    committed(git_repo)
+    for args in (["scan", "--new-only"], ["scan", "--staged", "--new-only"]):
+        code, out, err = run_cli(args, cwd=git_repo)
+        assert (code, out) == (2, ""), args
+        assert "--new-only needs --since" in err

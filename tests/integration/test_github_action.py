@@ -108,6 +108,22 @@ def test_scan_step_with_fail_on_none_and_a_diff(git_repo: Path, github_env: dict
     assert _outputs(github_env)["exit-code"] == "0"
 
 
+def test_scan_step_new_only_fails_only_on_what_the_change_adds(git_repo: Path, github_env: dict[str, str]) -> None:
+    write(git_repo, {"old.py": 'URL = "https://open.tiktokapis.com/v2/user/info/"\n'})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "base")
+    write(git_repo, {"old.py": 'import os\n\nURL = "https://open.tiktokapis.com/v2/user/info/"\n'})
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-qm", "change")
+    proc = _run_step(git_repo, github_env, since="HEAD~1")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    proc = _run_step(git_repo, github_env, since="HEAD~1", new_only="true")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "--new-only" in proc.stdout  # the command line is echoed
+    proc = _run_step(git_repo, github_env, new_only="true")  # no since: the input is not passed
+    assert proc.returncode == 1 and "--new-only" not in proc.stdout
+
+
 def test_scan_step_reports_tool_errors(git_repo: Path, github_env: dict[str, str]) -> None:
     proc = _run_step(git_repo, github_env, args="--pack no-such-pack")
     assert proc.returncode == 2
