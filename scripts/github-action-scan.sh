@@ -4,6 +4,7 @@
 #   TIKTOK_SCAN (the installed command), INPUT_PATH, INPUT_FAIL_ON, INPUT_SARIF_FILE,
 #   INPUT_CATEGORY, INPUT_SINCE, INPUT_CONFIG_FROM_BASE, INPUT_NEW_ONLY, INPUT_BASELINE, INPUT_ARGS;
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+# Portable: bash 3.2 (macOS /bin/bash) to 5, Git Bash on Windows; POSIX tools only (no GNU-only flags).
 set -uo pipefail
 
 scan=${TIKTOK_SCAN:-tiktok-scan}
@@ -31,7 +32,8 @@ fi
 if [ -n "${INPUT_BASELINE:-}" ]; then
     cmd+=(--baseline "$INPUT_BASELINE")
 fi
-cmd+=("${extra[@]}" -- "${paths[@]}")
+# ${a[@]+"${a[@]}"}: an empty array is "unbound" under set -u before bash 4.4
+cmd+=(${extra[@]+"${extra[@]}"} -- ${paths[@]+"${paths[@]}"})
 
 echo "::group::tiktok-scan"
 printf '%q ' "${cmd[@]}"; echo
@@ -42,9 +44,19 @@ echo "::endgroup::"
 # only a report this scan wrote: not one left by an earlier step, nor what a link refused by the scan names
 if [ "$code" -le 1 ] && [ -f "$sarif" ] && [ ! -L "$sarif" ]; then
     echo "sarif-file=$sarif" >> "${GITHUB_OUTPUT:-/dev/null}"
-    python_bin=$(dirname "$(command -v "$scan")")/python
-    [ -x "$python_bin" ] || python_bin=python3
-    "$python_bin" - "$sarif" >> "${GITHUB_STEP_SUMMARY:-/dev/null}" <<'PY'
+    # the venv's python, next to the command: bin/python, or Scripts/python.exe on Windows
+    bin_dir=$(dirname "$(command -v "$scan" || echo "$scan")")
+    python_bin=
+    for candidate in "$bin_dir/python" "$bin_dir/python.exe" python3 python; do
+        case $candidate in
+            */*) [ -f "$candidate" ] && [ -x "$candidate" ] || continue ;;
+            *) command -v "$candidate" >/dev/null 2>&1 || continue ;;
+        esac
+        python_bin=$candidate
+        break
+    done
+    if [ -n "$python_bin" ]; then
+        PYTHONIOENCODING=utf-8 "$python_bin" - "$sarif" >> "${GITHUB_STEP_SUMMARY:-/dev/null}" <<'PY'
 import collections, json, sys
 run = json.load(open(sys.argv[1], encoding="utf-8"))["runs"][0]
 levels = collections.Counter(r.get("level", "warning") for r in run["results"])
@@ -57,6 +69,7 @@ for note in run["invocations"][0].get("toolExecutionNotifications", []):
     if note.get("descriptor", {}).get("id") == "result-limit":
         print(f"\n> {note['message']['text']}")
 PY
+    fi
 fi
 echo "exit-code=$code" >> "${GITHUB_OUTPUT:-/dev/null}"
 case $code in

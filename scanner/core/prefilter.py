@@ -3,6 +3,8 @@
 Every literal of every signature (hosts, package and module names, class names, markers) becomes
 a case-insensitive needle. Files without a hit are never decoded or parsed. Hyperscan does the
 pass at several GB/s; a plain `re` alternation is the reference path (tests compare the two).
+Hyperscan is only installed where it has a wheel (see the environment marker in pyproject.toml):
+elsewhere `engine="auto"` takes the `re` path, with the same hits.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ class Prefilter:
 
                 self._terminated: type[Exception] = hyperscan.ScanTerminated
                 self.engine = "hyperscan"
-            except ImportError:
+            except ImportError:  # no hyperscan wheel for this platform: the pure-Python path
                 if engine == "hyperscan":
                     raise
         if self._db is None:

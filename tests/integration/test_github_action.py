@@ -211,3 +211,49 @@ def test_pull_request_cannot_change_its_own_scan(git_repo: Path, github_env: dic
     assert proc.returncode == 1  # the change's configuration applies, and its weakening is the finding
     run = json.loads((Path(github_env["RUNNER_TEMP"]) / "tiktok-scan.sarif").read_text(encoding="utf-8"))["runs"][0]
     assert {r["ruleId"] for r in run["results"]} == {"TS101"}
+
+
+def _install_step() -> str:
+    steps = [s for s in _load(ACTION)["runs"]["steps"] if s.get("name") == "Install tiktok-scan"]
+    assert len(steps) == 1
+    assert steps[0]["env"]["PYTHON"] == "${{ steps.python.outputs.python-path }}"  # setup-python's interpreter
+    return str(steps[0]["run"])
+
+
+@pytest.mark.parametrize(("layout", "exe"), [("bin", ""), ("Scripts", ".exe")])
+def test_install_step_finds_the_venv_programs_on_every_os(tmp_path: Path, layout: str, exe: str) -> None:
+    """POSIX venvs have bin/python, Windows ones Scripts/python.exe: a stand-in `python -m venv` makes either."""
+    log = tmp_path / "log"
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\n[ "$1 $2" = "-m venv" ] || exit 9\nmkdir -p "$3/{layout}"\n'
+                    f'printf \'#!/bin/sh\\necho "$@" >> "{log}"\\n\' > "$3/{layout}/python{exe}"\n'
+                    f'chmod +x "$3/{layout}/python{exe}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    (tmp_path / "temp").mkdir()
+    env = dict(os.environ, PYTHON=str(fake), RUNNER_TEMP=str(tmp_path / "temp"), GITHUB_ACTION_PATH=str(REPO),
+               GITHUB_ENV=str(tmp_path / "env"))
+    proc = subprocess.run(["bash", "-e", "-c", _install_step()], env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert log.read_text(encoding="utf-8").split() == \
+        ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(REPO)]
+    venv_bin = tmp_path / "temp" / "tiktok-scan-venv" / layout
+    assert (tmp_path / "env").read_text(encoding="utf-8") == f"TIKTOK_SCAN={venv_bin}/tiktok-scan{exe}\n"
+
+
+def test_scan_step_summary_uses_the_venv_python_in_scripts(git_repo: Path, github_env: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    """On Windows the command and the interpreter are Scripts/tiktok-scan.exe and Scripts/python.exe."""
+    scripts = tmp_path / "venv" / "Scripts"
+    scripts.mkdir(parents=True)
+    used = tmp_path / "python-used"
+    (scripts / "tiktok-scan.exe").write_text(f'#!/bin/sh\nexec "{github_env["TIKTOK_SCAN"]}" "$@"\n', encoding="utf-8")
+    (scripts / "python.exe").write_text(f'#!/bin/sh\ntouch "{used}"\nexec "{sys.executable}" "$@"\n',
+                                        encoding="utf-8")
+    for program in scripts.iterdir():
+        program.chmod(0o755)
+    write(git_repo, {"docs/brand.md": "Follow us at https://www.tiktok.com/@shop\n"})
+    env = dict(github_env, TIKTOK_SCAN=str(scripts / "tiktok-scan.exe"))
+    proc = _run_step(git_repo, env, path="docs", fail_on="none")
+    assert proc.returncode == 0, proc.stderr
+    assert used.exists()
+    assert "1 result(s): 1 note" in Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
