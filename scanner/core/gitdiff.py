@@ -10,6 +10,7 @@ Every invocation therefore gets an environment and `-c` overrides that switch ea
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from collections.abc import Sequence
@@ -57,11 +58,13 @@ def _run(args: Sequence[str], cwd: Path, overrides: Sequence[str]) -> subprocess
         raise UsageError(f"git {' '.join(args[:2])}: no answer in {exc.timeout:.0f} s") from exc
 
 
-def _driver_overrides(cwd: Path) -> list[str]:
+@functools.lru_cache(maxsize=8)
+def _driver_overrides(cwd: Path) -> tuple[str, ...]:
     """Empty every filter and diff driver the repository configures.
 
     `.gitattributes` (committed, so anyone's) selects drivers by name; emptying the command of each
-    configured name means a `* filter=evil` line finds a driver that does nothing.
+    configured name means a `* filter=evil` line finds a driver that does nothing. Asked once per
+    directory in a run (a diff scan calls git several times).
     """
     proc = _run(("config", "--null", "--list", "--name-only"), cwd, _OVERRIDES)
     out: list[str] = []
@@ -75,7 +78,7 @@ def _driver_overrides(cwd: Path) -> list[str]:
                     f"filter.{driver}.required=false"]
         elif section.lower() == "diff":
             out += [f"diff.{driver}.textconv=", f"diff.{driver}.command="]
-    return sorted(set(out))
+    return tuple(sorted(set(out)))
 
 
 def _git(args: Sequence[str], cwd: Path) -> str:

@@ -33,7 +33,9 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from scanner.core.safe_open import FileTooLarge, NotRegularFile, read_regular_file
 from scanner.model import Level, Notification, SkipReason
 
 MAX_BYTES = 1 << 20  # a .gitignore larger than 1 MiB is not applied
@@ -453,9 +455,15 @@ class GitignoreStack:
         return False
 
     def _read(self, path: str, shown: str) -> bytes | bool:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        """The file's bytes; True when it was swapped for a link or a special file since the lstat."""
         try:
-            fd = os.open(path, flags)
+            return read_regular_file(Path(path), MAX_BYTES)
+        except NotRegularFile:  # swapped for a FIFO or device since the lstat
+            self._special(shown)
+            return True
+        except FileTooLarge as exc:
+            self._too_large(shown, exc.size)
+            return False
         except OSError as exc:
             if exc.errno == errno.ELOOP:  # swapped for a link since the lstat
                 self._not_followed(path, shown)
@@ -463,28 +471,6 @@ class GitignoreStack:
             self._note(shown, SkipReason.UNREADABLE, f"{shown}: cannot read: {exc.strerror}; its ignore rules "
                        "are not applied")
             return False
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO or device since the lstat
-                self._special(shown)
-                return True
-            chunks: list[bytes] = []
-            size = 0
-            while size <= MAX_BYTES:
-                chunk = os.read(fd, MAX_BYTES + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        except OSError as exc:
-            self._note(shown, SkipReason.UNREADABLE, f"{shown}: cannot read: {exc.strerror}; its ignore rules "
-                       "are not applied")
-            return False
-        finally:
-            os.close(fd)
-        if size > MAX_BYTES:
-            self._too_large(shown, size)
-            return False
-        return b"".join(chunks)
 
     def _apply(self, rel_dir: str, shown: str, data: bytes) -> None:
         parent = self._level_of(rel_dir.rpartition("/")[0]) if rel_dir else None

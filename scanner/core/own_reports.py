@@ -26,6 +26,8 @@ _JSON_TAIL = re.compile(rb'"successful"\s*:\s*(?:true|false)\s*\}\s*\Z')
 
 def report_kind(data: bytes) -> str | None:
     """"SARIF" or "JSON" when `data` is a report tiktok-scan wrote, else None."""
+    if data.find(b'"tiktok-scan"', 0, HEAD_BYTES + 3) < 0:  # every file passes here: no copy until a marker
+        return None
     head = data[:HEAD_BYTES]
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]

@@ -14,6 +14,20 @@ from pathlib import Path
 MiB = 1024 * 1024
 
 
+class NotRegularFile(OSError):
+    """A FIFO, socket, device or directory where a file was expected: never read."""
+
+
+class FileTooLarge(OSError):
+    """Over the caller's size cap; `size` is what was seen (the stat'ed size or the bytes read)."""
+
+    def __init__(self, size: int, max_bytes: int, path: str, grew: bool = False) -> None:
+        what = f"grew over the {max_bytes} byte limit while read" if grew else \
+            f"{size} bytes is over the {max_bytes} byte limit"
+        super().__init__(errno.EFBIG, f"{what}; not read", path)
+        self.size = size
+
+
 def read_regular_file(path: Path, max_bytes: int, *, follow_symlinks: bool = False) -> bytes:
     """The bytes of `path`, or OSError with a message saying why it was refused.
 
@@ -29,10 +43,10 @@ def read_regular_file(path: Path, max_bytes: int, *, follow_symlinks: bool = Fal
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (FIFO, socket, device or directory); not read",
-                          str(path))
+            raise NotRegularFile(errno.EINVAL, "not a regular file (FIFO, socket, device or directory); not read",
+                                 str(path))
         if st.st_size > max_bytes:
-            raise OSError(errno.EFBIG, f"{st.st_size} bytes is over the {max_bytes} byte limit; not read", str(path))
+            raise FileTooLarge(st.st_size, max_bytes, str(path))
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=True) as handle:
             fd = -1
@@ -41,7 +55,7 @@ def read_regular_file(path: Path, max_bytes: int, *, follow_symlinks: bool = Fal
         if fd >= 0:
             os.close(fd)
     if len(data) > max_bytes:
-        raise OSError(errno.EFBIG, f"grew over the {max_bytes} byte limit while read; not read", str(path))
+        raise FileTooLarge(len(data), max_bytes, str(path), grew=True)
     return data
 
 
