@@ -443,12 +443,7 @@ def _guard(plan: _Plan, baseline_path: Path | None, baseline: Baseline | None, r
 
     assert plan.git_root is not None and plan.base is not None
     fc = plan.file_config
-    text = ""
-    if fc.source is not None:
-        try:
-            text = fc.source.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
+    text = fc.source_text
     paths = [fc.source] if fc.source is not None and fc.source not in candidates(Path.cwd()) else \
         candidates(Path.cwd())
     guard = config_guard.GuardInput(
@@ -508,7 +503,7 @@ def _not_for_audits(fc: FileConfig) -> tuple[str, ...]:
     from scanner.config.files import FileConfig
 
     unset = FileConfig()
-    return tuple(f.name.replace("_", "-") for f in fields(fc) if f.name != "source"
+    return tuple(f.name.replace("_", "-") for f in fields(fc) if f.name not in ("source", "source_text")
                  and f.name.replace("_", "-") not in AUDIT_KEYS and getattr(fc, f.name) != getattr(unset, f.name))
 
 

@@ -78,6 +78,7 @@ class FileConfig:
     """Settings read from one configuration file; None means "not set there"."""
 
     source: Path | None = None
+    source_text: str = ""  # the file as read (the TS101 guard quotes its lines; never read twice)
     packs: list[str] = field(default_factory=list)
     disable_packs: list[str] = field(default_factory=list)
     signatures: list[Path] = field(default_factory=list)
@@ -182,6 +183,7 @@ def parse_config(data: bytes, path: Path, bound: Path | None = None) -> FileConf
         raise ConfigError(f"{where}: must be a table")
     cfg = parse_table(table, where, path.parent, bound)
     cfg.source = path
+    cfg.source_text = data.decode("utf-8")  # _parse has already checked it decodes
     return cfg
 
 

@@ -142,10 +142,7 @@ def check(guard: GuardInput) -> list[Finding]:
         added = baseline_added(before_baseline, guard.after_baseline)
         if added:
             shown = _relative(guard.baseline_path, guard.root)
-            try:
-                text = guard.baseline_path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                text = ""
+            text = guard.after_baseline.text
             first = next((n for n, line in enumerate(text.splitlines(), 1) if added[0][2] in line), 1)
             rules = sorted({rule_id for _, rule_id, _ in added})
             findings.append(_finding(shown, first, text, "baseline",

@@ -85,6 +85,7 @@ def dumps(entries: Iterable[Entry]) -> str:
 class Baseline:
     source: str
     keys: frozenset[tuple[str, str, str]]
+    text: str = ""  # the file as read (the TS101 guard points at the line of an added entry)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -120,7 +121,7 @@ def loads(data: bytes, path: Path | str) -> Baseline:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("path", "rule", "fingerprint")):
             raise UsageError(f"{path}: finding {n}: needs string fields 'path', 'rule' and 'fingerprint'")
         keys.add((item["path"], item["rule"], item["fingerprint"]))
-    return Baseline(source=str(path), keys=frozenset(keys))
+    return Baseline(source=str(path), keys=frozenset(keys), text=data.decode("utf-8"))
 
 
 def apply_baseline(result: ScanResult, baseline: Baseline, reason: str | None = None) -> int:
