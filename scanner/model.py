@@ -57,10 +57,11 @@ class Context(str, enum.Enum):
     MARKUP = "markup"  # HTML and templates
     DEPENDENCY = "dependency"  # manifest or lockfile declaration
     BINARY = "binary"  # compiled code or packed resources
+    DATA = "data"  # data about TikTok, not a use: a list of domains, a regex, a bundle id, a file name
 
 
 # Contexts whose facts are mentions, not use: reported as notes at most.
-MENTION_CONTEXTS = frozenset({Context.COMMENT, Context.DOCUMENTATION})
+MENTION_CONTEXTS = frozenset({Context.COMMENT, Context.DOCUMENTATION, Context.DATA})
 
 
 @dataclass(frozen=True, order=True)
@@ -83,6 +84,15 @@ class Location:
     @property
     def has_lines(self) -> bool:
         return self.byte_offset is None
+
+
+@dataclass(frozen=True, order=True)
+class Related:
+    """Another place that explains a fact: where a string was defined, the catalog line behind an
+    alias, the other locations of a rolled-up component. Rendered as SARIF `relatedLocations`."""
+
+    location: Location
+    message: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,7 @@ class Fact:
     language: str | None = None  # ecosystem of MODULE/SYMBOL facts: jvm, apple, js, python, go, dart...
     package: PackageRef | None = None
     precision_penalty: bool = False  # evidence is indirect (obfuscated binary, heuristic)
+    related: tuple[Related, ...] = ()  # where the value came from (definition, catalog entry)
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,7 @@ class Finding:
     package: PackageRef | None = None
     suppressed: str | None = None  # justification when suppressed
     suppression_kind: str = "inSource"  # SARIF suppression kind: inSource (a comment) or external (config, baseline)
+    related: tuple[Related, ...] = ()  # other places that explain this one (SARIF relatedLocations)
 
     @property
     def sort_key(self) -> tuple[str, tuple[str, ...], int, int, str, str]:

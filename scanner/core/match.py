@@ -264,4 +264,5 @@ def finding_for(rule: Rule, fact: Fact) -> Finding:
         analyzer=fact.analyzer,
         evidence=fact.evidence,
         package=fact.package,
+        related=fact.related,
     )

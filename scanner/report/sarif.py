@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from scanner import __version__
-from scanner.model import Finding, Level, Notification, ScanResult
+from scanner.model import Finding, Level, Location, Notification, ScanResult
 from scanner.report.escape import clean_strings, may_hold_surrogates, path_bytes
 from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
@@ -68,7 +68,10 @@ def _plain(markdown: str) -> str:
 
 
 def _location(finding: Finding) -> dict[str, Any]:
-    loc = finding.location
+    return _physical(finding.location, finding.snippet)
+
+
+def _physical(loc: Location, snippet: str = "") -> dict[str, Any]:
     region: dict[str, Any]
     if loc.members or not loc.has_lines:
         # archive members and binaries have no lines of their own in the outer artifact
@@ -83,8 +86,8 @@ def _location(finding: Finding) -> dict[str, Any]:
             "endColumn": loc.end_column if loc.end_column > loc.start_column or loc.end_line > loc.start_line
             else loc.start_column + 1,
         }
-        if finding.snippet:
-            region["snippet"] = {"text": finding.snippet}
+        if snippet:
+            region["snippet"] = {"text": snippet}
     physical: dict[str, Any] = {
         "artifactLocation": {"uri": artifact_uri(loc.path), "uriBaseId": SRCROOT},
         "region": region,
@@ -92,6 +95,20 @@ def _location(finding: Finding) -> dict[str, Any]:
     out: dict[str, Any] = {"physicalLocation": physical}
     if loc.members:
         out["logicalLocations"] = [{"fullyQualifiedName": loc.display_path, "kind": "module"}]
+    return out
+
+
+# GitHub keeps at most 1,000 related locations per result.
+MAX_RELATED_LOCATIONS = 1000
+
+
+def _related(finding: Finding) -> list[dict[str, Any]]:
+    out = []
+    for i, rel in enumerate(finding.related[:MAX_RELATED_LOCATIONS]):
+        entry = _physical(rel.location)
+        entry["id"] = i + 1
+        entry["message"] = {"text": rel.message}
+        out.append(entry)
     return out
 
 
@@ -129,6 +146,10 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "partialFingerprints": {"primaryLocationLineHash": finding.line_hash or "0:1"},
         "properties": props,
     }
+    if finding.related:
+        result["relatedLocations"] = _related(finding)
+        if len(finding.related) > MAX_RELATED_LOCATIONS:
+            props["relatedLocationCount"] = len(finding.related)
     if finding.suppressed is not None:
         result["suppressions"] = [{"kind": finding.suppression_kind, "justification": finding.suppressed}]
     return result

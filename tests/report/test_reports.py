@@ -166,3 +166,28 @@ def test_readme_supported_inputs_table_is_current() -> None:
     readme = (REPO / "README.md").read_text()
     block = readme.split("<!-- inputs:start -->\n", 1)[1].split("<!-- inputs:end -->", 1)[0]
     assert block == proc.stdout, "README's supported-inputs table drifted: regenerate it (rules --format inputs)"
+
+
+def test_related_locations_reach_sarif_and_pass_github_rules(examples_result: ScanResult, tmp_path: Path) -> None:
+    """A finding's related places (a string's definition, a catalog line) become relatedLocations."""
+    import dataclasses
+
+    from scanner.model import Location, Related
+
+    first = examples_result.findings[0]
+    here = Location(path=first.location.path, start_line=1, start_column=1, end_line=1, end_column=2)
+    member = Location(path="libs/sdk.aar", members=("classes.jar", "com/tiktok/A.class"), byte_offset=10)
+    with_related = dataclasses.replace(first, related=(Related(here, "the host is defined here"),
+                                                       Related(member, "also shipped here")))
+    result = dataclasses.replace(examples_result, findings=[with_related, *examples_result.findings[1:]])
+    doc = json.loads(SarifReporter().render(result))
+    assert schema_errors(doc) == []
+    sarif_result = doc["runs"][0]["results"][0]
+    related = sarif_result["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2]
+    assert related[0]["message"]["text"] == "the host is defined here"
+    assert related[0]["physicalLocation"]["artifactLocation"]["uri"] == first.location.path
+    assert related[1]["logicalLocations"][0]["fullyQualifiedName"] == "libs/sdk.aar!/classes.jar!/com/tiktok/A.class"
+    out = tmp_path / "related.sarif"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    assert [p for p in multitool_problems(out, tmp_path) if p[1] in ("error", "warning")] == []
