@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scanner.config.limits import Limits
+from scanner.core import zipread
 from scanner.errors import LimitExceeded, ParseError
 
 ZIP_SUFFIXES = (
@@ -84,7 +85,6 @@ def iter_members(
 # (a bad LZMA stream, an absurd header field, a member that is encrypted or uses an unknown method).
 _ERRORS = (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, OverflowError, zlib.error,
            lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError)
-LOCAL_HEADER_SIZE = 30  # fixed part of a zip local file header
 
 
 def _unsafe_name(member: str) -> bool:
@@ -104,26 +104,28 @@ def _charge(budget: ArchiveBudget, size: int, limits: Limits) -> str | None:
 
 
 def _zip_members(data: bytes, limits: Limits, budget: ArchiveBudget) -> Iterator[Member | MemberProblem]:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except _ERRORS as exc:
-        raise ParseError(f"not a readable zip archive: {exc}") from exc
-    overlapping = _overlapping_entries(infos)
-    seen_offsets: set[int] = set()
-    for info in infos:
-        if info.is_dir():
+    """Each entry is cross-checked with its local header (see `zipread`): a bad one costs itself only."""
+    directory = zipread.read_directory(data, limits.max_archive_members)
+    for entry in directory.entries:
+        zipread.check_local_header(data, entry, directory.data_end)
+    overlapping = zipread.overlapping(directory.entries)
+    for entry in directory.entries:
+        if entry.is_dir():
             continue
-        member = info.filename
+        member = entry.name
+        if entry.bad:
+            yield MemberProblem(_shown(member), entry.bad, False)
+            continue
+        for note in entry.notes:
+            yield MemberProblem(_shown(member), note, False)
         if _unsafe_name(member):
             yield MemberProblem(member, "member name escapes the archive (path traversal); read, never extracted",
                                 False)
-        if info.header_offset in seen_offsets or id(info) in overlapping:
+        if id(entry) in overlapping:
             yield MemberProblem(member, "overlapping member entries (zip bomb / quine shape); skipped", True)
             continue
-        seen_offsets.add(info.header_offset)
-        declared = info.file_size
-        ratio = declared / max(info.compress_size, 1)
+        declared = entry.file_size
+        ratio = declared / max(entry.compress_size, 1)
         if ratio > limits.max_compression_ratio and declared > 1024 * 1024:
             yield MemberProblem(member, f"compression ratio {ratio:.0f}:1 is over the limit "
                                         f"{limits.max_compression_ratio:.0f}:1 (zip bomb?); skipped", True)
@@ -134,42 +136,31 @@ def _zip_members(data: bytes, limits: Limits, budget: ArchiveBudget) -> Iterator
             if budget.members_left <= 0:
                 return
             continue
-        # zipfile stops at the declared size; the ratio cap also bounds a member whose sizes lie.
+        # the ratio cap also bounds a member whose sizes lie
         cap = min(limits.max_member_size, budget.remaining, declared,
-                  max(1024 * 1024, int(max(info.compress_size, 1) * limits.max_compression_ratio)))
+                  max(1024 * 1024, int(max(entry.compress_size, 1) * limits.max_compression_ratio)))
         try:
-            with zf.open(info) as handle:
-                content = handle.read(cap + 1)
-        except _ERRORS as exc:
-            yield MemberProblem(member, f"cannot decompress: {exc}", False)
+            content = zipread.inflate(data, entry, cap)
+        except ParseError as exc:
+            yield MemberProblem(member, str(exc), False)
             continue
         if len(content) > cap:
             yield MemberProblem(member, "decompresses to more than its declared size allows (zip bomb?); skipped",
                                 True)
             budget.remaining -= cap
             continue
+        if not zipread.crc_matches(entry, content):
+            yield MemberProblem(member, "CRC-32 does not match (corrupt or altered member); read anyway", False)
         budget.remaining -= len(content)
         budget.members_left -= 1
         yield Member(member, content)
+    if directory.truncated:
+        yield MemberProblem("", directory.truncated, False)
 
 
-def _overlapping_entries(infos: list[zipfile.ZipInfo]) -> set[int]:
-    """ids of entries whose data overlaps the previous entry's (the "better zip bomb" / quine shape).
-
-    Entries sharing one local header are caught by offset; this catches headers placed inside
-    another entry's compressed data. The local extra field may be longer than the central one, so
-    the extent is a lower bound: no false positives on well-formed archives.
-    """
-    out: set[int] = set()
-    ordered = sorted((i for i in infos if not i.is_dir()), key=lambda i: i.header_offset)
-    end = -1
-    for info in ordered:
-        if info.header_offset < end:
-            out.add(id(info))
-        extent = info.header_offset + LOCAL_HEADER_SIZE + len(info.orig_filename.encode("utf-8", "replace")) \
-            + info.compress_size
-        end = max(end, extent)
-    return out
+def _shown(name: str) -> str:
+    """A member name safe in a message: bytes that are not UTF-8 shown as \\x escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _tar_members(data: bytes, limits: Limits, budget: ArchiveBudget) -> Iterator[Member | MemberProblem]:
