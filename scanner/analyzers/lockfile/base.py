@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
-from scanner.model import Context, Fact, FactKind, Location, PackageRef
+from scanner.model import Context, Fact, FactKind, Level, Location, Notification, PackageRef, SkipReason
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,12 @@ class ParserAnalyzer:
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         yield from self.facts(file, type(self).parse(file.inner_path, file.text))
+
+    def notify(self, file: FileInput, reason: SkipReason, messages: list[str]) -> None:
+        """One warning per distinct message: what a parser left out (an entry, a value past a bound)."""
+        for message in dict.fromkeys(messages):
+            file.notifications.append(Notification(file.display_path, reason, f"{file.display_path}: {message}",
+                                                   Level.WARNING, self.name))
 
     def facts(self, file: FileInput, packages: list[DeclaredPackage]) -> Iterator[Fact]:
         """PACKAGE facts for `packages` found in `file`."""

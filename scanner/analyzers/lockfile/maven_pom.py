@@ -21,7 +21,7 @@ from scanner.analyzers.lockfile._support.xml import XmlNode, load_xml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
-from scanner.model import Fact, Level, Notification, SkipReason
+from scanner.model import Fact, SkipReason
 
 _PROP = re.compile(r"\$\{([^}]+)\}")
 MAX_DEPTH = 10  # properties referring to properties, levels
@@ -100,8 +100,10 @@ class _Expander:
         return value
 
 
-def parse(path: str, text: str, notes: list[str] | None = None) -> list[DeclaredPackage]:
-    """`notes`, when given, receives what was left unresolved at a bound (one line per problem)."""
+def parse(path: str, text: str, notes: list[str] | None = None,
+          problems: list[str] | None = None) -> list[DeclaredPackage]:
+    """`notes`, when given, receives what was left unresolved at a bound (one line per problem);
+    `problems` the dependency entries left out because they are malformed (the others are kept)."""
     project = load_xml(path, text)
     if project.tag != "project":
         raise ParseError(f"{path}: root element is <{project.tag}>, not <project>")
@@ -122,7 +124,9 @@ def parse(path: str, text: str, notes: list[str] | None = None) -> list[Declared
             group = expand(dep.child_text("groupId"))
             artifact = expand(dep.child_text("artifactId"))
             if not group or not artifact:
-                raise ParseError(f"{path}: line {dep.line}: <dependency> without groupId/artifactId")
+                if problems is not None:
+                    problems.append(f"line {dep.line}: <dependency> without groupId/artifactId; left out")
+                continue
             if "${" in group or "${" in artifact:
                 continue
             version = expand(dep.child_text("version"))
@@ -150,7 +154,7 @@ class MavenPomAnalyzer(ParserAnalyzer):
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         notes: list[str] = []
-        yield from self.facts(file, parse(file.inner_path, file.text, notes))
-        for note in dict.fromkeys(notes):
-            file.notifications.append(Notification(file.display_path, SkipReason.LIMIT,
-                                                   f"{file.display_path}: {note}", Level.WARNING, self.name))
+        problems: list[str] = []
+        yield from self.facts(file, parse(file.inner_path, file.text, notes, problems))
+        self.notify(file, SkipReason.LIMIT, notes)
+        self.notify(file, SkipReason.PARSE_ERROR, problems)

@@ -11,12 +11,15 @@ these files ARE. A `node_modules/<pkg>/package.json`, a vendored copy or a publi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.json import JsonDoc, load_json
 from scanner.analyzers.lockfile._support.shapes import display_name, require_mapping
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import NPM
 from scanner.errors import ParseError
+from scanner.model import Fact, SkipReason
 
 SECTIONS = (
     ("dependencies", None),
@@ -43,7 +46,8 @@ def exact_version(spec: str) -> str | None:
     return m.group(1) if m else None
 
 
-def parse(path: str, text: str) -> list[DeclaredPackage]:
+def parse(path: str, text: str, problems: list[str] | None = None) -> list[DeclaredPackage]:
+    """`problems`, when given, receives the sections left out because they are not objects."""
     doc = load_json(path, text)
     data = doc.data
     if not isinstance(data, dict):
@@ -54,7 +58,12 @@ def parse(path: str, text: str) -> list[DeclaredPackage]:
     if identity is not None:
         out.append(identity)
     for section, scope in SECTIONS:
-        deps = require_mapping(path, data.get(section), section)
+        try:
+            deps = require_mapping(path, data.get(section), section)
+        except ParseError as exc:  # one malformed section costs that section only
+            if problems is not None:
+                problems.append(f"{exc}".removeprefix(f"{path}: ") + "; left out")
+            continue
         for key, spec in deps.items():
             spec = spec if isinstance(spec, str) else ""
             name, rng = split_alias(key, spec)
@@ -93,3 +102,8 @@ class NpmPackageJsonAnalyzer(ParserAnalyzer):
     name = "lockfile/npm-package-json"
     filenames = ("package.json",)
     parse = staticmethod(parse)
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        problems: list[str] = []
+        yield from self.facts(file, parse(file.inner_path, file.text, problems))
+        self.notify(file, SkipReason.PARSE_ERROR, problems)

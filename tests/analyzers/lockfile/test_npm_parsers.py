@@ -17,8 +17,9 @@ def test_package_json_empty_and_invalid() -> None:
         npm_package_json.parse("package.json", '{"dependencies": {"a": "1"')
     with pytest.raises(ParseError, match="expected an object"):
         npm_package_json.parse("package.json", "[]")
-    with pytest.raises(ParseError, match="dependencies"):
-        npm_package_json.parse("package.json", '{"dependencies": ["tiktok-pixel"]}')
+    problems: list[str] = []  # a section of the wrong shape costs that section only (issue 19)
+    assert npm_package_json.parse("package.json", '{"dependencies": ["tiktok-pixel"]}', problems) == []
+    assert problems == ["dependencies is a list, expected a table/object; left out"]
 
 
 def test_package_json_one_and_two() -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
+from scanner.analyzers.lockfile._support.numbers import parse_int
 from scanner.errors import ParseError
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
@@ -53,7 +54,7 @@ def load_json(path: str, text: str, *, jsonc: bool = False) -> JsonDoc:
     if jsonc:
         text = _JSONC_STRIP.sub(_blank_jsonc, text)
     try:
-        data = json.loads(text, strict=False)
+        data = json.loads(text, strict=False, parse_int=parse_int)
     except (ValueError, RecursionError) as exc:
         raise ParseError(f"{path}: not valid JSON: {exc}") from exc
     doc = JsonDoc(data, text)

@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
+from scanner.analyzers.lockfile._support.numbers import blank_long_integers
 from scanner.errors import ParseError
 
 if sys.version_info >= (3, 11):
@@ -163,7 +164,7 @@ class TomlDoc:
 def load_toml(path: str, text: str) -> TomlDoc:
     """Parse TOML (a leading BOM ignored); malformed -> ParseError."""
     try:
-        data = tomllib.loads(text.lstrip("\ufeff"))
+        data = tomllib.loads(blank_long_integers(text.lstrip("\ufeff")))
     except (tomllib.TOMLDecodeError, RecursionError) as exc:
         raise ParseError(f"{path}: not valid TOML: {exc}") from exc
     return TomlDoc(data, text)

@@ -5,7 +5,9 @@ Line numbers are expat's (1-based, the line of each start tag); a light element 
 
 from __future__ import annotations
 
+import io
 import re
+import xml.sax.handler
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,13 +52,19 @@ class XmlNode:
         return None
 
 
+class _NoFetch(xml.sax.handler.EntityResolver):
+    """Never reached with external entities off; if it were, nothing is fetched or read."""
+
+    def resolveEntity(self, publicId: str | None, systemId: str) -> str:
+        raise xml.sax.SAXNotSupportedException(f"external reference {systemId!r} is not fetched")
+
+
 def load_xml(path: str, text: str) -> XmlNode:
     """Parse XML with defusedxml's SAX parser (no entities, no DTD fetching); malformed -> ParseError."""
     import xml.sax
-    import xml.sax.handler
 
-    import defusedxml.sax
     from defusedxml import DefusedXmlException
+    from defusedxml.expatreader import DefusedExpatParser
 
     class Handler(xml.sax.handler.ContentHandler):
         def __init__(self) -> None:
@@ -88,8 +96,16 @@ def load_xml(path: str, text: str) -> XmlNode:
     data = text.lstrip("\ufeff").encode("utf-8")
     # An XML declaration naming another encoding would make expat re-decode our UTF-8 bytes.
     data = re.sub(rb"^(<\?xml[^>]*?)\sencoding=(['\"])[^'\"]*\2", rb"\1", data, count=1)
+    # A `<!DOCTYPE project SYSTEM "http://...">` is common in old POMs: its DTD is never fetched
+    # (external entities and parameter entities off, a resolver that refuses), and the file is
+    # still read. Entity declarations stay refused (billion laughs).
+    parser = DefusedExpatParser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
+    parser.setFeature(xml.sax.handler.feature_external_ges, False)
+    parser.setFeature(xml.sax.handler.feature_external_pes, False)
+    parser.setEntityResolver(_NoFetch())
+    parser.setContentHandler(handler)
     try:
-        defusedxml.sax.parseString(data, handler)
+        parser.parse(io.BytesIO(data))
     except (xml.sax.SAXException, DefusedXmlException, ValueError) as exc:
         raise ParseError(f"{path}: not valid XML: {exc}") from exc
     if handler.root is None:

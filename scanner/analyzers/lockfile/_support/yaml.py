@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from scanner.analyzers.lockfile._support.lines import KeyPath, LineIndex
+from scanner.analyzers.lockfile._support.numbers import parse_int
 from scanner.errors import LimitExceeded, ParseError
 
 
@@ -78,6 +79,13 @@ def _loader_class() -> Any:
                 mapping[_key(self.construct_object(key_node, deep=True))] = self.construct_object(value_node, deep=deep)
             return mapping
 
+        def construct_yaml_int(self, node: Any) -> int | float:
+            """An integer too long for int() reads as infinity (see `numbers`), not a failed file."""
+            try:
+                return int(super().construct_yaml_int(node))
+            except ValueError:
+                return parse_int(str(self.construct_scalar(node)).replace("_", ""))
+
         def construct(self, node: Any) -> Any:
             """construct_document, keeping the constructed keys for the position walk."""
             data = self.construct_object(node)
@@ -90,6 +98,7 @@ def _loader_class() -> Any:
                 pending = self.state_generators
             return data
 
+    Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
     return Loader
 
 
