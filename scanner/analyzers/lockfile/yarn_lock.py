@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.graph import shortest_paths
 from scanner.analyzers.lockfile._support.yaml import load_yaml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import NPM
 from scanner.errors import ParseError
+from scanner.model import Fact, SkipReason
 
 _CLASSIC_MARK = "# yarn lockfile v1"
 
@@ -26,11 +29,12 @@ def descriptor_name(descriptor: str) -> str:
     return descriptor if at == -1 else descriptor[:at]
 
 
-def parse(path: str, text: str) -> list[DeclaredPackage]:
+def parse(path: str, text: str, problems: list[str] | None = None) -> list[DeclaredPackage]:
+    """`problems`, when given, receives the classic entries left out because a line of theirs is malformed."""
     if not text.strip():
         return []
     if _CLASSIC_MARK in text[:500] or not re.search(r"^__metadata:", text, re.M):
-        return _parse_classic(path, text)
+        return _parse_classic(path, text, problems if problems is not None else [])
     return _parse_berry(path, text)
 
 
@@ -55,15 +59,22 @@ def _split_descriptors(header: str) -> list[str]:
     return out
 
 
-def _parse_classic(path: str, text: str) -> list[DeclaredPackage]:
+def _parse_classic(path: str, text: str, problems: list[str]) -> list[DeclaredPackage]:
+    """A malformed line costs its entry only (that entry is left out, with a problem); a file
+    without one readable entry is a ParseError."""
     entries: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     section: str | None = None
+    skipping = False  # inside an entry already left out
+    first_error: ParseError | None = None
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.rstrip()
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         indent = len(line) - len(line.lstrip(" "))
+        if skipping and indent > 0:
+            continue
+        skipping = False
         try:
             if indent == 0:
                 if not line.endswith(":"):
@@ -93,9 +104,14 @@ def _parse_classic(path: str, text: str) -> list[DeclaredPackage]:
                 dep = _unquote(m.group(1))
                 current["deps"][dep] = _unquote(m.group(2))
         except ParseError as exc:
-            if str(exc).startswith(path):
-                raise
-            raise ParseError(f"{path}:{number}: {exc}") from exc
+            error = exc if str(exc).startswith(path) else ParseError(f"{path}:{number}: {exc}")
+            first_error = first_error or error
+            if current is not None and entries and entries[-1] is current:
+                entries.pop()
+            problems.append(f"{error}".removeprefix(f"{path}:") + "; that entry is left out")
+            current, section, skipping = None, None, True
+    if not entries and first_error is not None:
+        raise first_error
     by_descriptor: dict[str, int] = {}
     for i, entry in enumerate(entries):
         for desc in entry["descriptors"]:
@@ -194,3 +210,8 @@ class YarnLockAnalyzer(ParserAnalyzer):
     name = "lockfile/yarn-lock"
     filenames = ("yarn.lock",)
     parse = staticmethod(parse)
+
+    def analyze(self, file: FileInput) -> Iterator[Fact]:
+        problems: list[str] = []
+        yield from self.facts(file, parse(file.inner_path, file.text, problems))
+        self.notify(file, SkipReason.PARSE_ERROR, problems)
