@@ -171,3 +171,14 @@ def test_yarn_lock_malformed_entry_costs_that_entry(tmp_path: Path) -> None:
     assert ("TT103", "yarn.lock", _line_of(path, "tiktok-business-api-sdk-official@")) in _findings(result)
     assert [(n.reason, n.analyzer) for n in result.notifications] == [(SkipReason.PARSE_ERROR, "lockfile/yarn-lock")]
     assert "cannot read dependency 'this line is not a dependency'" in result.notifications[0].message
+
+
+def test_yaml_mapping_keys_nested_in_keys_cost_nothing(tmp_path: Path) -> None:
+    """`{{{...'s'}}}`: each level's key is the level inside; its str() doubled at every level (found by
+    tests/fuzz/grammars.py, 256 levels in 561 bytes ran for minutes). Both the YAML loader and the
+    position walk now name such keys by a placeholder."""
+    path = tmp_path / "pubspec.yaml"
+    nested = "{" * 256 + "'s'" + "}" * 256
+    path.write_text(f"name: demo\ndependencies:\n  tiktok_sdk_v2: ^1.0.0\nextra: {nested}\n")
+    result = _scan(tmp_path)
+    assert _findings(result) == {("TT101", "pubspec.yaml", 3)} and result.notifications == []

@@ -54,7 +54,14 @@ def load_yaml(path: str, text: str) -> YamlDoc:
 
 
 def _key(value: Any) -> str:
-    return value if isinstance(value, str) else str(value)
+    """A mapping key as a string. A collection as a key (`{[a]: b}`, `{{a: b}: c}`) names no package in
+    any format read here, and its `str()` doubles the escapes at each level of nesting (a 561-byte
+    `{{{...}}}` took minutes): it becomes a fixed placeholder."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (dict, list, tuple, set, frozenset)):
+        return f"<{type(value).__name__} key>"
+    return str(value)
 
 
 @cache
