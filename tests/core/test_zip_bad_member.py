@@ -1,7 +1,7 @@
 """One bad zip member costs only that member (issue 19).
 
 The archives are real: `tests/fixtures/binary/android/app.apk` (see the fixture README) and zips
-written here by Info-ZIP `zip -fz` (forced zip64 records) when it is installed. Each test patches
+written here by Info-ZIP `zip -fz` (forced zip64 records), or Python's zipfile where it is missing. Each test patches
 the first member's records byte-exactly, as a hostile packer would, and checks that a later
 member's TikTok findings survive and that the bad member is named in a notification.
 
@@ -17,9 +17,11 @@ The patches (PKWARE APPNOTE 6.3.10 field offsets):
 
 from __future__ import annotations
 
+import io
 import shutil
 import struct
 import subprocess
+import zipfile
 
 import pytest
 
@@ -158,17 +160,23 @@ def test_apk_first_member_with_invalid_utf8_name_costs_nothing_else(apk_baseline
 
 @pytest.fixture(scope="module")
 def zip64_archive(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """Written by Info-ZIP with forced zip64 records: a readme first, a Kotlin file using the SDK later."""
-    if shutil.which("zip") is None:
-        pytest.skip("Info-ZIP `zip` is not installed")
+    """Written by Info-ZIP with forced zip64 records (Python's zipfile with force_zip64 where Info-ZIP
+    is not installed): a readme first, a Kotlin file using the SDK later."""
     root = tmp_path_factory.mktemp("zip64")
     (root / "README.txt").write_text("Demo app sources.\n", encoding="utf-8")
     src = root / "app" / "src" / "main" / "kotlin" / "Login.kt"
     src.parent.mkdir(parents=True)
     src.write_text("package demo\n\nimport com.tiktok.open.sdk.auth.AuthApi\n\n"
                    "class Login(private val api: AuthApi)\n", encoding="utf-8")
-    subprocess.run(["zip", "-q", "-X", "-fz", "-r", "sources.zip", "README.txt", "app"], cwd=root, check=True)
-    return (root / "sources.zip").read_bytes()
+    if shutil.which("zip") is not None:
+        subprocess.run(["zip", "-q", "-X", "-fz", "-r", "sources.zip", "README.txt", "app"], cwd=root, check=True)
+        return (root / "sources.zip").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in (root / "README.txt", src):
+            with zf.open(path.relative_to(root).as_posix(), "w", force_zip64=True) as handle:
+                handle.write(path.read_bytes())
+    return buf.getvalue()
 
 
 LOGIN = ("app/src/main/kotlin/Login.kt",)
