@@ -27,13 +27,16 @@ from scanner.config import ScanConfig
 from scanner.config.limits import Limits
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.model import SkipReason
+from tests.fuzz.grammars import NEEDLES, mutate
 
 REPO = Path(__file__).resolve().parents[2]
 REGRESSIONS = Path(__file__).resolve().parent / "regressions"
 
-settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True,
+# TIKTOK_SCAN_FUZZ_EXAMPLES sets the examples per target in either profile (ci: 100, fuzz: 5000 by default)
+EXAMPLES = os.environ.get("TIKTOK_SCAN_FUZZ_EXAMPLES")
+settings.register_profile("ci", max_examples=int(EXAMPLES or "100"), deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz", max_examples=int(os.environ.get("TIKTOK_SCAN_FUZZ_EXAMPLES", "5000")),
+settings.register_profile("fuzz", max_examples=int(EXAMPLES or "5000"),
                           deadline=None, suppress_health_check=list(HealthCheck))
 PROFILE = settings.get_profile(os.environ.get("TIKTOK_SCAN_FUZZ_PROFILE", "ci"))
 
@@ -54,11 +57,6 @@ CANDIDATE_NAMES = (
 SAMPLE_SUFFIXES = re.compile(r"\.(json|lock|ya?ml|toml|xml|plist|gradle|kts|py|js|ts|tsx|jsx|java|kt|swift|m|go|"
                              r"dart|rb|cs|php|html|vue|md|txt|mod|sum|resolved|pbxproj|dex|so|class|a|o|dylib|"
                              r"wasm|arsc|bin|elf|macho|jar|aar|apk|ipa|zip)$")
-NEEDLES = (b"tiktok", b"open.tiktokapis.com", b"business-api.tiktok.com", b"com.tiktok.open.sdk",
-           b"tiktok-business-sdk", b"TikTokOpenSDK", b"Lcom/tiktok/open/sdk/", b"@tiktok/", b"bytedance",
-           b"analytics.tiktok.com/i18n/pixel/events.js", b"snssdk1233://", b"pangle")
-
-
 def _names(cls: type[Analyzer]) -> list[tuple[str, bool]]:
     """(file name, is_text) pairs the analyzer wants; at most three, text first."""
     analyzer = cls()
@@ -103,25 +101,6 @@ def _samples() -> tuple[bytes, ...]:
     return tuple(found) or (b'{"dependencies": {"tiktok-business-sdk": "1.0.0"}}\n',)
 
 
-def _mutate(data: bytes, ops: list[tuple[int, int, int]]) -> bytes:
-    buf = bytearray(data)
-    for kind, pos, value in ops:
-        if not buf:
-            buf.extend(bytes([value]))
-            continue
-        at = pos % len(buf)
-        if kind == 0:
-            buf[at] = value
-        elif kind == 1:
-            del buf[at : at + 1 + value % 16]
-        elif kind == 2:
-            buf[at:at] = bytes([value]) * (1 + value % 8)
-        else:
-            needle = NEEDLES[value % len(NEEDLES)]
-            buf[at:at] = needle
-    return bytes(buf)
-
-
 @st.composite
 def hostile_bytes(draw: st.DrawFn) -> bytes:
     choice = draw(st.integers(0, 4))
@@ -135,7 +114,7 @@ def hostile_bytes(draw: st.DrawFn) -> bytes:
     if choice == 2:  # mutated real file
         ops = draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(0, 255)),
                             min_size=1, max_size=12))
-        return _mutate(sample, ops)
+        return mutate(sample, ops)
     text = sample.decode("utf-8", "replace")
     if choice == 3:  # wrong encodings
         codec = draw(st.sampled_from(["utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252",
@@ -212,7 +191,7 @@ def hostile_archives(draw: st.DrawFn) -> bytes:
         return archive[: draw(st.integers(0, len(archive)))]
     ops = draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 1 << 20), st.integers(0, 255)),
                         min_size=1, max_size=8))
-    return _mutate(archive, ops)
+    return mutate(archive, ops)
 
 
 @settings(PROFILE)
