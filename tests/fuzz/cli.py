@@ -88,7 +88,7 @@ def problems(run: CliRun, *hostile: str) -> list[str]:
     TikTok use) or named in a notification: never silently lost.
     """
     if run.returncode is None:
-        return [f"no exit within {len(hostile)} x the {BUDGET:g} s budget + {GRACE:g} s grace (hang)"]
+        return [f"no exit within the per-file budget x {len(hostile)} + {GRACE:g} s grace (hang)"]
     out = []
     if run.returncode not in (0, 1):
         out.append(f"exit {run.returncode} (signal {-run.returncode})" if run.returncode < 0

@@ -4,7 +4,7 @@ Each file in tests/fuzz/regressions/native/ is named `<label>__<file name>__<sha
 (gzipped when large: the content is the decompressed bytes). It is written under that file name
 into a tree beside a planted finding and scanned by the real CLI,
 serial (`--jobs 1`, where native parsers run in the scanner's own process), under a watchdog
-(the per-file budget plus grace, see `cli.py`). The run must exit 0/1, write a valid SARIF, keep
+(a 2 s per-file budget plus the grace, see `cli.py`). The run must exit 0/1, write a valid SARIF, keep
 the planted finding, and report the input or name it in a notification. These run through the CLI
 and never in-process: an in-process replay of a native hang would hang the test run itself.
 """
@@ -20,6 +20,7 @@ import pytest
 from tests.fuzz.cli import plant, problems, run_cli
 
 NATIVE = Path(__file__).resolve().parent / "regressions" / "native"
+BUDGET = 2.0  # --file-timeout: each input is scanned alone, a short budget keeps the CI run short
 
 
 def _inputs() -> list[Path]:
@@ -40,4 +41,4 @@ def test_native_regression(path: Path, tmp_path: Path) -> None:
     (root / "hostile").mkdir(parents=True)
     (root / "hostile" / name).write_bytes(data)
     plant(root)
-    assert problems(run_cli(root, tmp_path / "report.sarif"), f"hostile/{name}") == []
+    assert problems(run_cli(root, tmp_path / "report.sarif", budget=BUDGET), f"hostile/{name}") == []
