@@ -16,7 +16,6 @@ APK = {
     ("app.apk!/classes2.dex", 539, "TT401", "com.tiktok.open.sdk.auth.AuthApi"),
     ("app.apk!/classes2.dex", 732, "TT404", "_aweme_params_caller_open_sdk_name"),
     ("app.apk!/classes2.dex", 768, "TT404", "_bytedance_params_client_key"),
-    ("app.apk!/classes2.dex", 820, "TT405", "com.zhiliaoapp.musically"),
     ("app.apk!/classes2.dex", 846, "TT301", "www.tiktok.com/v2/auth/authorize/"),
     ("app.apk!/classes2.dex", 921, "TT404", "tiktok_sdk_auth"),
     ("app.apk!/lib/arm64-v8a/libtthelper.so", 561, "TT401", "com.tiktok.open.sdk.core.NativeBridge"),
@@ -93,11 +92,11 @@ DYLIB = {
     ("libDemo.dylib", 50072, "TT401", "TTKSDKAuthRequest"),
 }
 FRAMEWORK = {
-    (5312, "TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"),
-    (5547, "TT301", "www.tiktok.com/v2/auth/authorize/"),
-    (5589, "TT404", "tiktok_sdk_auth"),
-    (5605, "TT401", "TTKSDKBaseRequest"),
-    (5641, "TT401", "TikTokURLHandler"),
+    (33904, "TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"),
+    (34138, "TT301", "www.tiktok.com/v2/auth/authorize/"),
+    (34180, "TT404", "tiktok_sdk_auth"),
+    (34196, "TT401", "TTKSDKBaseRequest"),
+    (34232, "TT401", "TikTokURLHandler"),
 }
 
 
@@ -111,10 +110,11 @@ def test_macho_dylib_load_command_classes_and_embedded_plist() -> None:
 
 def test_fat_framework_reports_each_name_once() -> None:
     findings, _ = scan(FIXTURES / "apple" / "TikTokOpenSDK.framework")
+    # offsets in the arm64 slice: the slice that ships to devices is the one reported
     assert {(o, r, v) for _, o, r, v in rows(findings)} == FRAMEWORK
     by_offset = {f.location.byte_offset: f for f in findings}
-    assert by_offset[5605].evidence == "Objective-C class TTKSDKBaseRequest (+1 more: TTKSDKAuthRequest) in Mach-O"
-    assert by_offset[5641].evidence == "Swift class of module TikTokOpenSDKCore: TikTokURLHandler in Mach-O"
+    assert by_offset[34196].evidence == "Objective-C class TTKSDKBaseRequest (+1 more: TTKSDKAuthRequest) in Mach-O"
+    assert by_offset[34232].evidence == "Swift class of module TikTokOpenSDKCore: TikTokURLHandler in Mach-O"
 
 
 def test_ipa_binary_plist_app_and_framework() -> None:
