@@ -22,6 +22,7 @@ BUILT = [
     "TikTokOpenSDKCore.xcframework/ios-arm64_x86_64-simulator/TikTokOpenSDKCore.framework/TikTokOpenSDKCore",
     "libTikTokLoginBridge.a",
     "libTikTokOpenSDKAuth.a",
+    "libTikTokOpenSDKFat.a",
     "libTiktokenKit.a",
 ]
 
@@ -74,6 +75,16 @@ def test_class_metadata_alone_is_enough() -> None:
     }
     assert findings[0].evidence == ("Objective-C class TikTokOpenSDKAuthRequest (+1 more: TikTokOpenSDKAuthResponse) "
                                     "in static library")
+    assert notes == []
+
+
+def test_archive_of_a_fat_object_names_member_then_slice() -> None:
+    findings, notes = scan(STATIC / "libTikTokOpenSDKFat.a")
+    member = "libTikTokOpenSDKFat.a!/TikTokOpenSDKApplicationDelegate.o/arm64"
+    assert rows(findings) == {
+        (member, 1280, "TT301", "open-api.tiktok.com/platform/oauth/connect/"),
+        (member, 1343, "TT401", "TikTokOpenSDKApplicationDelegate"),
+    }
     assert notes == []
 
 
