@@ -50,6 +50,7 @@ DYLIB_COMMANDS = {
 }
 MH_OBJECT = 0x1
 N_TYPE = 0x0E  # n_type bits; 0 (N_UNDF) is a symbol the image references but does not define
+N_STAB = 0xE0  # debugger entries, which may share a name with a real symbol
 MAX_COMMANDS = 65_536
 MAX_SECTIONS = 4096
 MAX_CLASSLIST = 200_000
@@ -197,13 +198,14 @@ class _Found:
     seen: set[tuple[str | None, str]] = field(default_factory=set)  # (member name, class) already listed
     plist_done: bool = False
     in_archive: bool = False
+    problems: list[str] = field(default_factory=list)  # bad slices, members and sections, reported at the end
 
 
 def apple_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
     """Facts of a thin or fat Mach-O or an `ar` archive of objects (thin or fat), in one walk."""
-    problems: list[str] = []
     index = HitIndex(file.hits)
     found = _Found()
+    problems = found.problems
     for part in parts(file.data, problems):
         if not index.any_within(part.start, part.end):
             continue
@@ -282,7 +284,10 @@ def _image_facts(file: FileInput, image: Image, part: Part, index: HitIndex, fou
         raw = file.data[info[0] : info[0] + info[1]].rstrip(b"\x00")
         base = info[0] if part.member is None else info[0] - part.start
         members = None if part.member is None else (*file.members, part.member)
-        yield from plist_facts(file, raw, base, analyzer, "embedded __info_plist", members)
+        try:
+            yield from plist_facts(file, raw, base, analyzer, "embedded __info_plist", members)
+        except ParseError as exc:  # the classes already found still count
+            found.problems.append(f"embedded __info_plist: {exc}")
 
 
 def _defined(data: bytes, image: Image, wanted: set[int]) -> dict[int, bool]:
@@ -293,7 +298,7 @@ def _defined(data: bytes, image: Image, wanted: set[int]) -> dict[int, bool]:
     entry = struct.Struct(image.order + ("IBBHQ" if image.is64 else "IBBhI"))
     out: dict[int, bool] = {}
     for strx, n_type, _sect, _desc, _value in entry.iter_unpack(data[start : start + count * entry.size]):
-        if strx in wanted:
+        if strx in wanted and not n_type & N_STAB:
             out[strx] = out.get(strx, False) or bool(n_type & N_TYPE)
     return out
 

@@ -182,3 +182,13 @@ def test_binary_evidence_maps_to_binary_rules_only(sc: Scanner) -> None:
     # the same values as configuration (an Info.plist, an AXML manifest) keep their rules
     assert rules(FactKind.MARKER, "TikTokClientKey", Context.CONFIG) == ["TT202"]
     assert rules(FactKind.SCHEME, "snssdk1233", Context.CONFIG) == ["TT405"]
+
+
+def test_unreadable_embedded_plist_keeps_the_classes_and_libraries(sc: Scanner) -> None:
+    data = bytearray((FIXTURES / "apple" / "libDemo.dylib").read_bytes())
+    at = data.index(b"<plist")
+    data[at : at + 6] = b"<plis\x00"
+    outcome = sc.scan_bytes("libDemo.dylib", bytes(data))
+    assert any("embedded __info_plist: unreadable property list" in p for p in problems_of(outcome))
+    assert {(f.rule_id, f.value) for f in outcome.findings} >= {
+        ("TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"), ("TT401", "TTKSDKAuthRequest")}
