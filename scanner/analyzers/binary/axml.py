@@ -5,7 +5,9 @@ chunks whose attributes index into it). Strings are usually UTF-16, so the core'
 cannot see them: this analyzer runs on every binary manifest (one small file per APK) and checks
 the decoded attribute values itself. `<queries><package android:name="com.zhiliaoapp.musically">`,
 `<meta-data android:name="TikTokClientKey">` and activity/provider class names become facts, with
-the element path and the source line aapt recorded in the evidence.
+the element path and the source line aapt recorded in the evidence. Attribute values are
+configuration (Context.CONFIG), as in a source manifest; component class names are binary
+evidence (CLASS, Context.BINARY).
 """
 
 from __future__ import annotations

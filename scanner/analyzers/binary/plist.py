@@ -4,7 +4,9 @@ XML plists on disk are text and the text analyzer reads them; binary plists (`bp
 `plistlib` to be read at all. The same walk serves the XML plist that linkers embed in a Mach-O
 `__TEXT,__info_plist` section. Keys that are signature markers (`TikTokClientKey`) become MARKER
 facts, `LSApplicationQueriesSchemes` and `CFBundleURLSchemes` entries become SCHEME facts, and
-every other string value goes through the shared token finder.
+every other string value goes through the shared token finder. A property list is configuration
+(Context.CONFIG), compiled or not: an app's `TikTokClientKey` there is Open SDK configuration,
+unlike the same word among a binary's strings.
 """
 
 from __future__ import annotations
