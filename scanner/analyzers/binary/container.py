@@ -3,7 +3,7 @@
 iOS SDKs ship in nested containers: a fat file whose slices are Mach-O images (a dynamic
 framework) or `ar` archives of Mach-O objects (a static framework, `lib.a`), and archives whose
 members may themselves be fat. `parts` flattens that into byte ranges of the one file, each named
-as it should appear in a location chain (`arm64/TikTokBusiness.o`), without copying any bytes.
+as it should appear in a location chain (`arm64`, `arm64/TikTokBusiness.o`), without copying bytes.
 A bad slice or member is reported and skipped; the other parts are still read
 (<mach-o/fat.h>; the `ar` format as `ar(5)` and llvm-ar's Darwin writer describe it).
 """
@@ -34,15 +34,18 @@ class Part:
 
     start: int
     end: int
-    member: str | None  # location chain entry (`arm64/x.o`, `x.o`, `x.o/arm64`); None: the file itself
+    # location chain entry: `arm64` (a slice of a fat image), `arm64/x.o` (an object in a slice of a
+    # universal static library), `x.o` (an archive member), `x.o/arm64`; None: the thin file itself
+    member: str | None
     arch: str | None  # the fat slice it came from, None in a thin file
     macho: bool  # a thin Mach-O image (else some other archive member: an ELF object, a text file...)
 
     @property
     def object_name(self) -> str | None:
-        """The member's name without the slice, to recognise the same object in every slice."""
-        if self.member is None:
-            return None
+        """The member's name without the slice, to recognise the same object in every slice
+        ("" for the slices of a fat image, None for a thin file)."""
+        if self.member is None or self.member == self.arch:
+            return None if self.member is None else ""
         name = self.member
         if self.arch is not None:
             name = name.removeprefix(self.arch + "/").removesuffix("/" + self.arch)
@@ -154,7 +157,7 @@ def _inner(data: bytes, start: int, end: int, arch: str, member: str | None, pro
     """A fat slice: a Mach-O image, or an archive of objects (a universal static library)."""
     head = data[start : start + 8]
     if head[:4] in MACHO_MAGICS:
-        yield Part(start, end, f"{member}/{arch}" if member else None, arch, True)
+        yield Part(start, end, f"{member}/{arch}" if member else arch, arch, True)
     elif head == AR_MAGIC and member is None:
         yield from _archive(data, start, end, arch, problems)
     else:

@@ -11,10 +11,12 @@ a universal static library (binary/container walks the containers). Facts:
   `_OBJC_CLASS_$_` symbols, defined or referenced) and Swift types (`$s` symbols, `_TtC` runtime
   names, see binary/swift), one fact per signature prefix for the whole file with the other
   objects as related locations; LIBRARY for Swift modules;
-- the embedded `__info_plist`; tokens (hosts, markers) of each object of a static library.
+- the embedded `__info_plist`; tokens (hosts, markers) of each object of a static library and of
+  the first slice of a fat image.
 
-Objects are named in the location chain with their slice (`lib.a!/arm64/TikTokBusiness.o`); the
-same object in another slice is read once. Strings of a plain (non-archive) image are left to
+Slices and objects are named in the location chain (`TikTokOpenSDK!/arm64`,
+`lib.a!/arm64/TikTokBusiness.o`), at offsets inside them; the same object in another slice is read
+once, and so are the strings (tokens) of a fat file. Strings of a thin image are left to
 binary/strings. Only strings that hold a prefilter hit are decoded, so cost is bounded by the
 load commands plus the hits. A bad slice or member becomes a parse-error notification and the
 others are still read. README.md says why not lief or macholib.
@@ -213,6 +215,7 @@ def apple_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
         repeat = name is not None and name in found.objects
         if name is not None:
             found.objects.add(name)
+        if name:
             found.in_archive = True
         if part.macho:
             try:
@@ -223,8 +226,8 @@ def apple_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
                 yield from _image_facts(file, image, part, index, found, analyzer)
         if part.member is not None and not repeat:
             hits = index.within(part.start, part.end, file.needles)
-            yield from token_facts(file, file.data[part.start : part.end], hits, 0, analyzer, "object strings",
-                                   (*file.members, part.member))
+            yield from token_facts(file, file.data[part.start : part.end], hits, 0, analyzer,
+                                   "object strings" if name else "Mach-O strings", (*file.members, part.member))
     unit = "static library" if found.in_archive else "Mach-O"
     yield from class_facts(file, found.names, analyzer, unit)
     for module, (where, how) in found.modules.items():
@@ -237,7 +240,7 @@ def apple_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
 
 
 def _place(file: FileInput, part: Part, offset: int) -> Location:
-    """A member's facts are at offsets inside the member; an image's at offsets in the file."""
+    """A slice's or member's facts are at offsets inside it; a thin file's at offsets in the file."""
     if part.member is None:
         return location(file, offset)
     return location(file, offset - part.start, (*file.members, part.member))

@@ -4,9 +4,9 @@ The generic pass for compiled code and resources (Mach-O `__cstring`, ELF `.roda
 `.so` in `lib/*/`, images with metadata...): tokens at the prefilter hits, so the cost is bounded
 by the hits however large the file. Formats whose strings carry a length prefix or another
 encoding (DEX, class files, binary XML, binary plists) are left to their own analyzers, which
-look at each string separately, and so are containers of objects (`ar` archives and universal
-static libraries, fat files whose slices are archives): binary/macho and binary/static-library
-read each object and name it in the location.
+look at each string separately, and so are containers (`ar` archives and fat files, whose slices
+may be images or archives): binary/macho and binary/static-library read each slice and object
+once and name it in the location.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from scanner.analyzers.binary.common import AR_MAGIC, FAT_MAGICS, sniff, token_facts
-from scanner.analyzers.binary.container import fat_arches
+from scanner.analyzers.binary.common import FAT_MAGICS, sniff, token_facts
 from scanner.analyzers.interface import FileInput
-from scanner.errors import ParseError
 from scanner.model import Fact
 
 OWN_ANALYZER = frozenset({"dex", "class", "axml", "bplist", "ar"})
@@ -38,16 +36,6 @@ class StringsAnalyzer:
         if kind in OWN_ANALYZER:
             return
         where = {"macho": "Mach-O strings", "elf": "ELF strings"}.get(kind or "", "strings")
-        hits = file.hits
         if kind == "macho" and file.data.startswith(FAT_MAGICS):
-            # every slice of a universal binary holds the same strings: report the first slice's
-            try:
-                arches = fat_arches(file.data)
-            except ParseError:
-                arches = []
-            if any(file.data[offset : offset + 8] == AR_MAGIC for _arch, offset, _size in arches):
-                return
-            if arches:
-                _arch, offset, size = arches[0]
-                hits = [h for h in hits if offset < h[1] <= offset + size]
-        yield from token_facts(file, file.data, hits, 0, self.name, where)
+            return  # binary/macho reads each slice and names it (`TikTokOpenSDK!/arm64`)
+        yield from token_facts(file, file.data, file.hits, 0, self.name, where)

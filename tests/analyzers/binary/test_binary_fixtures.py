@@ -92,11 +92,11 @@ DYLIB = {
     ("libDemo.dylib", 50072, "TT401", "TTKSDKAuthRequest"),
 }
 FRAMEWORK = {
-    (33904, "TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"),
-    (34138, "TT301", "www.tiktok.com/v2/auth/authorize/"),
-    (34180, "TT404", "tiktok_sdk_auth"),
-    (34196, "TT401", "TTKSDKBaseRequest"),
-    (34232, "TT401", "TikTokURLHandler"),
+    (1136, "TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"),
+    (1370, "TT301", "www.tiktok.com/v2/auth/authorize/"),
+    (1412, "TT404", "tiktok_sdk_auth"),
+    (1428, "TT401", "TTKSDKBaseRequest"),
+    (1464, "TT401", "TikTokURLHandler"),
 }
 
 
@@ -110,11 +110,11 @@ def test_macho_dylib_load_command_classes_and_embedded_plist() -> None:
 
 def test_fat_framework_reports_each_name_once() -> None:
     findings, _ = scan(FIXTURES / "apple" / "TikTokOpenSDK.framework")
-    # offsets in the arm64 slice: the slice that ships to devices is the one reported
-    assert {(o, r, v) for _, o, r, v in rows(findings)} == FRAMEWORK
+    # the slice that ships to devices is the one reported, at offsets inside it
+    assert rows(findings) == {("TikTokOpenSDK!/arm64", *row) for row in FRAMEWORK}
     by_offset = {f.location.byte_offset: f for f in findings}
-    assert by_offset[34196].evidence == "Objective-C class TTKSDKBaseRequest (+1 more: TTKSDKAuthRequest) in Mach-O"
-    assert by_offset[34232].evidence == "Swift class of module TikTokOpenSDKCore: TikTokURLHandler in Mach-O"
+    assert by_offset[1428].evidence == "Objective-C class TTKSDKBaseRequest (+1 more: TTKSDKAuthRequest) in Mach-O"
+    assert by_offset[1464].evidence == "Swift class of module TikTokOpenSDKCore: TikTokURLHandler in Mach-O"
 
 
 def test_ipa_binary_plist_app_and_framework() -> None:
@@ -122,7 +122,7 @@ def test_ipa_binary_plist_app_and_framework() -> None:
     found = rows(findings)
     app = "Demo.ipa!/Payload/Demo.app/"
     assert {(app + "Demo", o, r, v) for _, o, r, v in DYLIB} <= found
-    assert {(app + "Frameworks/TikTokOpenSDK.framework/TikTokOpenSDK", *row) for row in FRAMEWORK} <= found
+    assert {(app + "Frameworks/TikTokOpenSDK.framework/TikTokOpenSDK!/arm64", *row) for row in FRAMEWORK} <= found
     assert {
         (app + "Info.plist", 92, "TT202", "TikTokClientKey"),
         (app + "Info.plist", 137, "TT202", "tiktokopensdk"),

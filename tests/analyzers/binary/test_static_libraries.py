@@ -123,6 +123,8 @@ def test_parts_of_a_universal_static_library() -> None:
     ]
     assert {p.object_name for p in found} == {"TikTokOpenSDKApplicationDelegate.o", "TikTokOpenSDKAuthRequest.o"}
     assert Part(0, 1, "TikTokURLHandler.o/arm64", "arm64", True).object_name == "TikTokURLHandler.o"
+    assert Part(0, 1, "arm64", "arm64", True).object_name == ""  # a slice of a fat image
+    assert Part(0, 1, None, None, True).object_name is None  # a thin file
 
 
 @pytest.mark.skipif(not all(shutil.which(tool) for tool in ("clang-14", "llvm-ar-14", "llvm-lipo-14")),
