@@ -67,6 +67,7 @@ from scanner.analyzers.source.jvm import JvmAnalyzer
 from scanner.analyzers.source.php import PhpAnalyzer
 from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.source.ruby import RubyAnalyzer
+from scanner.analyzers.source.templates import TemplatesAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
 
 # The order is the order of the analyzers in every report (SARIF tool extensions), so it is kept
@@ -138,6 +139,7 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SwiftPackageAnalyzer,
     SwiftResolvedAnalyzer,
     PythonAnalyzer,
+    TemplatesAnalyzer,
 )
 
 
