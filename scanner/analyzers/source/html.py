@@ -86,12 +86,17 @@ def script_facts(analyzer: str, file: FileInput, markup: bytes, scripts: list[Sc
         yield from Extractor(file, script.spec, analyzer).run(tree.root_node)
 
 
+def markup_facts(analyzer: str, file: FileInput) -> Iterator[Fact]:
+    """Comment mentions and script facts of an HTML file (or page fragment), scripts as JavaScript."""
+    scripts, mentions = markup_parts(analyzer, file, file.data, JAVASCRIPT)
+    yield from mentions
+    yield from script_facts(analyzer, file, file.data, scripts)
+
+
 class HtmlAnalyzer(TreeSitterAnalyzer):
     name: ClassVar[str] = "source/html"
     version: ClassVar[str] = "1.1.0"
     languages: ClassVar[tuple[LanguageSpec, ...]] = (HTML,)
 
     def extract(self, file: FileInput, spec: LanguageSpec) -> Iterator[Fact]:
-        scripts, mentions = markup_parts(self.name, file, file.data, JAVASCRIPT)
-        yield from mentions
-        yield from script_facts(self.name, file, file.data, scripts)
+        yield from markup_facts(self.name, file)
