@@ -22,11 +22,14 @@ from scanner.analyzers.source.html import Script, markup_parts, script_facts
 from scanner.analyzers.source.languages import JAVASCRIPT, TEMPLATES, TYPESCRIPT, LanguageSpec
 from scanner.model import Fact
 
-_CURLY = rb"\{\{\{.*?\}\}\}|\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}"  # Jinja, Twig, Liquid, Nunjucks, Handlebars
-_ANGLE_PERCENT = rb"<%.*?(?:%>|\Z)"  # ERB, EJS, JSP, ASP.NET
-_PHP = rb"<\?(?:php\b|=)?.*?(?:\?>|\Z)"
-_BLADE = rb"\{!!.*?!!\}|@php\b.*?@endphp|^[ \t]*@[A-Za-z]+[ \t]*(?:\([^\n]*\))?[ \t]*$"
-_RAZOR = rb"@\*.*?\*@|@\{.*?\}|@\((?:[^()\n]|\([^()\n]*\))*\)|@(?!@)[A-Za-z_][\w.]*(?:\((?:[^()\n]|\([^()\n]*\))*\))?"
+# Template tags as (open, close) pairs: the first close after an open ends the tag.
+CURLY = ((b"{{{", b"}}}"), (b"{{", b"}}"), (b"{%", b"%}"), (b"{#", b"#}"))  # Jinja, Twig, Liquid, Handlebars
+ANGLE_PERCENT = ((b"<%", b"%>"),)  # ERB, EJS, JSP, ASP.NET
+PHP_TAGS = ((b"<?", b"?>"),)  # `<?php`, `<?=`; a file's last PHP block may run to its end
+# Tags that are not pairs, bounded so that a line full of `@` costs what its length costs.
+_BLADE_DIRECTIVE = rb"^[ \t]*@[A-Za-z]+[ \t]*(?:\([^\n]*\))?[ \t]*$"  # `@if (...)`, `@endif` on their own line
+_RAZOR_EXPRESSION = (rb"@\((?:[^()\n]|\([^()\n]{0,200}\)){0,400}\)"  # `@(expr)`, `@Model.X`, `@Html.Raw(...)`
+                     rb"|@(?!@)[A-Za-z_][\w.]{0,200}(?:\((?:[^()\n]|\([^()\n]{0,200}\)){0,400}\))?")
 MAX_EXPRESSION = 4096  # bytes of one `{...}` expression followed before giving up on it
 
 
@@ -36,32 +39,58 @@ class Form:
 
     name: str
     suffixes: tuple[str, ...]
-    tags: re.Pattern[bytes] | None  # template tags, blanked before parsing
+    pairs: tuple[tuple[bytes, bytes], ...] = ()  # template tags, blanked before parsing
+    tags: re.Pattern[bytes] | None = None  # other template tags, blanked too
     script: LanguageSpec = JAVASCRIPT  # the language of a `<script>` without `lang`
     braces: bool = False  # `{expression}` in the markup is JavaScript (Svelte, Astro)
     interpolation: bool = False  # `{{ expression }}` in the markup is JavaScript (Vue)
     frontmatter: bool = False  # a leading `---` block of TypeScript (Astro)
-
-
-def _tags(*patterns: bytes) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(patterns), re.S | re.M)
+    open_ended: bool = False  # a tag without its close runs to the end of the file (PHP)
 
 
 FORMS: tuple[Form, ...] = (
-    Form("vue", (".vue",), None, interpolation=True),
-    Form("svelte", (".svelte",), None, braces=True),
-    Form("astro", (".astro",), None, TYPESCRIPT, braces=True, frontmatter=True),
-    Form("erb", (".erb", ".ejs", ".jsp", ".aspx"), _tags(_ANGLE_PERCENT)),
-    Form("php", (".php", ".phtml"), _tags(_PHP)),
-    Form("blade", (".blade.php",), _tags(_PHP, rb"\{\{--.*?--\}\}", _CURLY, _BLADE)),
+    Form("vue", (".vue",), interpolation=True),
+    Form("svelte", (".svelte",), braces=True),
+    Form("astro", (".astro",), script=TYPESCRIPT, braces=True, frontmatter=True),
+    Form("erb", (".erb", ".ejs", ".jsp", ".aspx"), ANGLE_PERCENT),
+    Form("php", (".php", ".phtml"), PHP_TAGS, open_ended=True),
+    Form("blade", (".blade.php",), (*PHP_TAGS, (b"{!!", b"!!}"), *CURLY, (b"@php", b"@endphp")),
+         re.compile(_BLADE_DIRECTIVE, re.M)),
     Form("jinja", (".twig", ".jinja", ".jinja2", ".j2", ".njk", ".liquid", ".hbs", ".handlebars", ".mustache"),
-         _tags(_CURLY)),
-    Form("razor", (".cshtml", ".razor"), _tags(_RAZOR)),
+         CURLY),
+    Form("razor", (".cshtml", ".razor"), ((b"@*", b"*@"),), re.compile(_RAZOR_EXPRESSION)),
 )
 # Liquid (Shopify themes) keeps a section's script in a `{% javascript %}` block.
-_LIQUID_JAVASCRIPT = re.compile(rb"\{%-?\s*javascript\s*-?%\}(.*?)\{%-?\s*endjavascript\s*-?%\}", re.S)
-_SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
-_INTERPOLATION = re.compile(rb"\{\{(.*?)\}\}", re.S)
+_LIQUID_JAVASCRIPT = re.compile(rb"\{%-?[ \t]*javascript[ \t]*-?%\}")
+_LIQUID_END = re.compile(rb"\{%-?[ \t]*endjavascript[ \t]*-?%\}")
+SCRIPT_AND_STYLE = ((b"<script", b"</script"), (b"<style", b"</style"))
+
+
+def pair_spans(data: bytes, pairs: tuple[tuple[bytes, bytes], ...], open_ended: bool = False
+               ) -> Iterator[tuple[int, int, int, int]]:
+    """(open start, body start, body end, close end) of each `open ... close` pair in one linear pass.
+
+    The first close after an open ends it (as a non-greedy regex would, without its quadratic
+    retries): an open whose close never comes ends the search for that kind, or with `open_ended`
+    runs to the end of the data.
+    """
+    closes = dict(pairs)
+    live = sorted(closes, key=len, reverse=True)  # `{{{` before `{{`
+    opening = re.compile(b"|".join(re.escape(o) for o in live)) if live else None
+    pos = 0
+    while opening is not None and (m := opening.search(data, pos)) is not None:
+        close = closes[m.group()]
+        end = data.find(close, m.end())
+        if end == -1 and open_ended:
+            yield m.start(), m.end(), len(data), len(data)
+            return
+        if end == -1:  # no close after this open: none after any later one of its kind either
+            live.remove(m.group())
+            opening = re.compile(b"|".join(re.escape(o) for o in live)) if live else None
+            pos = m.start()
+            continue
+        yield m.start(), m.end(), end, end + len(close)
+        pos = end + len(close)
 
 
 def form_for(name: str) -> tuple[Form, str] | None:
@@ -74,11 +103,20 @@ def form_for(name: str) -> tuple[Form, str] | None:
     return best
 
 
-def blank(data: bytes, tags: re.Pattern[bytes] | None) -> bytes:
+def blank(data: bytes, form: Form) -> bytes:
     """`data` with every template tag replaced by spaces (newlines kept: same offsets, same lines)."""
-    if tags is None:
+    if not form.pairs and form.tags is None:
         return data
-    return tags.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data)
+    out = bytearray(data)
+    spans = [(a, d) for a, _, _, d in pair_spans(data, form.pairs, form.open_ended)]
+    if form.tags is not None:
+        spans.extend(m.span() for m in form.tags.finditer(data))
+    for start, end in spans:
+        out[start:end] = _NOT_NEWLINE.sub(b" ", data[start:end])
+    return bytes(out)
+
+
+_NOT_NEWLINE = re.compile(rb"[^\n]")
 
 
 def frontmatter(markup: bytes) -> Script | None:
@@ -121,14 +159,25 @@ def _braces_in(markup: bytes, start: int, stop: int, spec: LanguageSpec) -> Iter
                 if depth == 0:
                     break
             i += 1
-        if depth != 0 or i >= limit:
-            pos = markup.find(b"{", pos + 1, stop)
+        if depth != 0 or i >= limit:  # unbalanced within the window: skip it (a linear scan, always)
+            pos = markup.find(b"{", max(i, pos + 1), stop)
             continue
         body = pos + 1
         if markup[body : body + 1] in (b"#", b":", b"/", b"@"):  # Svelte blocks: `{#if x}`, `{:else}`, `{@html x}`
             body = min(i, markup.find(b" ", body, i) + 1 or i)
         yield Script(body, i, spec)
         pos = markup.find(b"{", i + 1, stop)
+
+
+def liquid_javascript(data: bytes) -> Iterator[Script]:
+    """The bodies of Liquid's `{% javascript %}...{% endjavascript %}` blocks."""
+    pos = 0
+    while (start := _LIQUID_JAVASCRIPT.search(data, pos)) is not None:
+        end = _LIQUID_END.search(data, start.end())
+        if end is None:
+            return
+        yield Script(start.end(), end.start(), JAVASCRIPT)
+        pos = end.end()
 
 
 class TemplatesAnalyzer(TreeSitterAnalyzer):
@@ -141,7 +190,7 @@ class TemplatesAnalyzer(TreeSitterAnalyzer):
         if found is None:
             return
         form, suffix = found
-        markup = blank(file.data, form.tags)
+        markup = blank(file.data, form)
         if file.name.lower()[: -len(suffix)].endswith(".js"):  # `app.js.erb`: the whole file is a script
             yield from script_facts(self.name, file, markup, [Script(0, len(markup), JAVASCRIPT)])
             return
@@ -151,14 +200,14 @@ class TemplatesAnalyzer(TreeSitterAnalyzer):
         if fence is not None:
             scripts.append(fence)
         if form.braces or form.interpolation:
-            skip = [m.span() for m in _SCRIPT_OR_STYLE.finditer(markup)]
+            skip = [(a, d) for a, _, _, d in pair_spans(markup.lower(), SCRIPT_AND_STYLE)]
             if fence is not None:
                 skip.append((0, fence.end + 4))
             if form.braces:
                 scripts.extend(brace_expressions(markup, form.script, skip))
             else:
-                scripts.extend(Script(*m.span(1), form.script) for m in _INTERPOLATION.finditer(markup)
-                               if not any(lo <= m.start() < hi for lo, hi in skip))
+                scripts.extend(Script(b, c, form.script) for a, b, c, _ in pair_spans(markup, ((b"{{", b"}}"),))
+                               if not any(lo <= a < hi for lo, hi in skip))
         if form.name == "jinja":
-            scripts.extend(Script(*m.span(1), JAVASCRIPT) for m in _LIQUID_JAVASCRIPT.finditer(file.data))
+            scripts.extend(liquid_javascript(file.data))
         yield from script_facts(self.name, file, markup, scripts)
