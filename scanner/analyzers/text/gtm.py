@@ -66,8 +66,8 @@ class GtmContainerAnalyzer:
         params = _parameters(tag)
         pixel = next((params[k] for k in PIXEL_ID_KEYS if params.get(k)), "")
         event = params.get("event", "")
-        evidence = f"GTM tag {tag.get('name', '')!r}: {template.name} ({template.source})"
-        evidence += "".join(f", {k} {v}" for k, v in (("pixel id", pixel), ("event", event)) if v)
+        details = "".join(f"; {k} {v}" for k, v in (("pixel id", pixel), ("event", event)) if v)
+        evidence = f"ttq.track by GTM tag {tag.get('name', '')!r} ({template.name} template{details})"
         where = _location(file, doc, ("containerVersion", "tag", i, "type"))
         related = _location(file, doc, ("containerVersion", "customTemplate", template.index, "name"))
         return Fact(FactKind.SYMBOL, "ttq.track", where, Context.CONFIG, self.name, evidence=evidence,

@@ -125,7 +125,7 @@ def test_gtm_pixel_tag_carries_pixel_id_and_template_as_related_location() -> No
     f = next(f for f in _web("gtm/positive/GTM-K7X2QPLM_v27.json") if f.location.start_line == 76)
     assert (f.kind, f.value, f.context) == (FactKind.SYMBOL, "ttq.track", Context.CONFIG)
     assert "pixel id CD9079RC77U0N3GBV16Y" in f.evidence and "event CompletePayment" in f.evidence
-    assert "github.com/tiktok/gtm-template-pixel" in f.evidence
+    assert "github.com/tiktok/gtm-template-pixel" in f.related[0].message
     assert [(r.location.start_line, r.location.start_column) for r in f.related] == [(194, 25)]
 
 
@@ -169,3 +169,38 @@ def test_sniffing_only_for_names_that_say_nothing(name: str, wanted: bool) -> No
 def test_a_backup_of_a_javascript_file_is_javascript_by_its_inner_name() -> None:
     found = scan_text("web/app.js.bak", "ttq.track('Purchase')\n")
     assert {(f.rule_id, f.analyzer) for f in found} == {("TT204", "source/sniffed")}
+
+
+def test_pair_spans_take_the_first_close_and_stop_a_kind_without_one() -> None:
+    from scanner.analyzers.source.templates import CURLY, PHP_TAGS, pair_spans
+
+    data = b"{{{ body }}} {{ a }} {% if %} {{ never closed {% endif %}"
+    spans = [data[a:d] for a, _, _, d in pair_spans(data, CURLY)]
+    assert spans == [b"{{{ body }}}", b"{{ a }}", b"{% if %}", b"{% endif %}"]
+    php = b"<p><?= $a ?></p><?php echo 1;\n"
+    assert [php[a:d] for a, _, _, d in pair_spans(php, PHP_TAGS, open_ended=True)] == [
+        b"<?= $a ?>", b"<?php echo 1;\n"]
+
+
+def test_gtm_custom_template_that_loads_the_pixel_and_gallery_template_ids() -> None:
+    import json
+
+    export = {"exportFormatVersion": 2, "containerVersion": {
+        "containerId": "42",
+        "tag": [{"name": "pixel", "type": "cvt_42_3", "parameter": [
+                    {"type": "TEMPLATE", "key": "pixelId", "value": "CABC"}]},
+                {"name": "gallery", "type": "cvt_KX2P9", "parameter": []},
+                {"name": "other", "type": "cvt_42_5", "parameter": []}],
+        "customTemplate": [
+            {"templateId": "3", "name": "TikTok (own)", "containerId": "42",
+             "templateData": "injectScript('https://analytics.tiktok.com/i18n/pixel/events.js', ...)"},
+            {"templateId": "4", "name": "TikTok Pixel", "containerId": "42",
+             "galleryReference": {"host": "github.com", "owner": "tiktok", "repository": "gtm-template-pixel",
+                                  "galleryTemplateId": "KX2P9"}},
+            {"templateId": "5", "name": "Other", "containerId": "42", "templateData": "ttk_loader()"}]}}
+    text = json.dumps(export, indent=4)
+    found = [f for f in scan_text("GTM-TEST.json", text) if f.analyzer == "text/gtm-container"]
+    lines = text.split("\n")
+    assert sorted((lines[f.location.start_line - 1].strip(), f.rule_id) for f in found) == [
+        ('"type": "cvt_42_3",', "TT204"), ('"type": "cvt_KX2P9",', "TT204")]
+    assert any("pixel id CABC" in f.evidence for f in found)
