@@ -9,10 +9,10 @@ import pytest
 
 from scanner.core.encoding import decode, to_utf8, utf16_without_bom
 from scanner.model import Level
-from tests.analyzers.source.helpers import FIXTURES, default_scanner
+from tests.analyzers.source.helpers import default_scanner
 from tests.conftest import REPO
 
-ENCODINGS = FIXTURES / "encodings"
+ENCODINGS = REPO / "tests" / "fixtures" / "encodings"
 REQUIREMENT = ("TT103", 3, 1)  # tiktok-business-api-sdk-official on line 3 of every requirements.txt
 
 
