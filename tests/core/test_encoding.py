@@ -83,3 +83,43 @@ def test_real_binaries_are_never_taken_for_utf16(path) -> None:  # type: ignore[
 ])
 def test_nul_patterns_that_are_not_utf16_text(data: bytes) -> None:
     assert utf16_without_bom(data) is None
+
+
+def _manifests() -> list:  # type: ignore[type-arg]
+    """Lockfile and manifest fixtures written by the real tools, the ones with findings, small first."""
+    root = REPO / "tests" / "fixtures" / "lockfile"
+    out = []
+    for path in sorted(root.rglob("*"), key=lambda p: (p.stat().st_size, p.as_posix()) if p.is_file() else (0, "")):
+        if not path.is_file() or path.stat().st_size > 256 * 1024 or path.suffix in (".md", ".gz", ".tgz", ".zip"):
+            continue
+        data = path.read_bytes()
+        if b"\x00" in data or data.startswith(codecs.BOM_UTF8):
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        out.append(path)
+    return out
+
+
+MANIFESTS = _manifests()
+
+
+def _places(rel: str, data: bytes) -> set[tuple[str, int, int, int, int]]:
+    found = default_scanner().scan_bytes(rel, data).findings
+    return {(f.rule_id, f.location.start_line, f.location.start_column, f.location.end_line, f.location.end_column)
+            for f in found}
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.relative_to(REPO / "tests" / "fixtures").as_posix())
+def test_every_manifest_parses_the_same_in_utf16_and_with_a_bom(path) -> None:  # type: ignore[no-untyped-def]
+    rel = path.relative_to(REPO).as_posix()
+    data = path.read_bytes()
+    expected = _places(rel, data)
+    if not expected:
+        pytest.skip("no finding in this fixture: nothing to compare")
+    text = data.decode("utf-8")
+    for variant in (text.encode("utf-16-le"), codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+                    codecs.BOM_UTF8 + data):
+        assert _places(rel, variant) == expected
