@@ -1,7 +1,7 @@
 """source/templates: the Pixel and SDK calls in Vue, Svelte and Astro components (`<script setup>`,
 frontmatter, `@click` handlers, `{...}` expressions) and in the `<script>`s of server templates (ERB,
 EJS, JSP, PHP, Blade, Twig, Jinja, Nunjucks, Liquid, Razor, Handlebars), parsed as JavaScript or
-TypeScript in place.
+TypeScript in place; what template comments (`{# #}`, `<%# %>`, `@* *@`) name is a mention.
 
 Template tags (`{{ }}`, `{% %}`, `<% %>`, `<?php ?>`, `@Model.X`) are replaced by spaces in a copy of
 the file first, so the HTML and JavaScript grammars see clean code at the file's own offsets and
@@ -18,9 +18,10 @@ from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import TreeSitterAnalyzer
+from scanner.analyzers.source.extract import HitIndex, tokens_in
 from scanner.analyzers.source.html import Script, markup_parts, script_facts
 from scanner.analyzers.source.languages import JAVASCRIPT, TEMPLATES, TYPESCRIPT, LanguageSpec
-from scanner.model import Fact
+from scanner.model import Context, Fact
 
 # Template tags as (open, close) pairs: the first close after an open ends the tag.
 CURLY = ((b"{{{", b"}}}"), (b"{{", b"}}"), (b"{%", b"%}"), (b"{#", b"#}"))  # Jinja, Twig, Liquid, Handlebars
@@ -46,19 +47,26 @@ class Form:
     interpolation: bool = False  # `{{ expression }}` in the markup is JavaScript (Vue)
     frontmatter: bool = False  # a leading `---` block of TypeScript (Astro)
     open_ended: bool = False  # a tag without its close runs to the end of the file (PHP)
+    comments: tuple[tuple[bytes, bytes], ...] = ()  # template comments: what they name is a mention
 
+
+# Template comments, longest open first where one starts another (`{{!--` before `{{!`).
+JINJA_COMMENTS = ((b"{#", b"#}"),)
+LIQUID_COMMENTS = ((b"{%- comment -%}", b"{%- endcomment -%}"), (b"{% comment %}", b"{% endcomment %}"))
+HANDLEBARS_COMMENTS = ((b"{{!--", b"--}}"), (b"{{!", b"}}"))
+ERB_COMMENTS = ((b"<%#", b"%>"), (b"<%--", b"--%>"))  # ERB and EJS; JSP and ASP.NET
 
 FORMS: tuple[Form, ...] = (
     Form("vue", (".vue",), interpolation=True),
     Form("svelte", (".svelte",), braces=True),
     Form("astro", (".astro",), script=TYPESCRIPT, braces=True, frontmatter=True),
-    Form("erb", (".erb", ".ejs", ".jsp", ".aspx"), ANGLE_PERCENT),
+    Form("erb", (".erb", ".ejs", ".jsp", ".aspx"), ANGLE_PERCENT, comments=ERB_COMMENTS),
     Form("php", (".php", ".phtml"), PHP_TAGS, open_ended=True),
     Form("blade", (".blade.php",), (*PHP_TAGS, (b"{!!", b"!!}"), *CURLY, (b"@php", b"@endphp")),
-         re.compile(_BLADE_DIRECTIVE, re.M)),
+         re.compile(_BLADE_DIRECTIVE, re.M), comments=((b"{{--", b"--}}"),)),
     Form("jinja", (".twig", ".jinja", ".jinja2", ".j2", ".njk", ".liquid", ".hbs", ".handlebars", ".mustache"),
-         CURLY),
-    Form("razor", (".cshtml", ".razor"), ((b"@*", b"*@"),), re.compile(_RAZOR_EXPRESSION)),
+         CURLY, comments=(*JINJA_COMMENTS, *LIQUID_COMMENTS, *HANDLEBARS_COMMENTS)),
+    Form("razor", (".cshtml", ".razor"), ((b"@*", b"*@"),), re.compile(_RAZOR_EXPRESSION), comments=((b"@*", b"*@"),)),
 )
 # Liquid (Shopify themes) keeps a section's script in a `{% javascript %}` block.
 _LIQUID_JAVASCRIPT = re.compile(rb"\{%-?[ \t]*javascript[ \t]*-?%\}")
@@ -191,6 +199,7 @@ class TemplatesAnalyzer(TreeSitterAnalyzer):
             return
         form, suffix = found
         markup = blank(file.data, form)
+        yield from self._comments(file, form)
         if file.name.lower()[: -len(suffix)].endswith(".js"):  # `app.js.erb`: the whole file is a script
             yield from script_facts(self.name, file, markup, [Script(0, len(markup), JAVASCRIPT)])
             return
@@ -211,3 +220,13 @@ class TemplatesAnalyzer(TreeSitterAnalyzer):
         if form.name == "jinja":
             scripts.extend(liquid_javascript(file.data))
         yield from script_facts(self.name, file, markup, scripts)
+
+    def _comments(self, file: FileInput, form: Form) -> Iterator[Fact]:
+        """Hosts and markers inside template comments (`{# #}`, `<%# %>`, `@* *@`) are mentions."""
+        if not form.comments:
+            return
+        hits = HitIndex(file.hits, file.needles)
+        for _, start, end, _ in pair_spans(file.data, form.comments):
+            for tok in tokens_in(file, hits, start, end):
+                yield Fact(tok.kind, tok.value, file.byte_location(tok.start, tok.end), Context.COMMENT, self.name,
+                           evidence=tok.evidence)

@@ -117,9 +117,24 @@ def test_astro_frontmatter_is_typescript_and_liquid_javascript_block_is_read() -
     assert (g.value, g.context) == ("ttq.track", Context.CALL)
 
 
-def test_prose_in_a_template_is_a_note_at_most() -> None:
+def test_prose_and_template_comments_are_notes_at_most() -> None:
     found = _web("templates/negative/footer.html.twig")
-    assert [(f.rule_id, f.level) for f in found] == [("TT601", Level.NOTE)]
+    assert sorted((f.location.start_line, f.rule_id, f.level, f.context, f.analyzer) for f in found) == [
+        (1, "TT303", Level.NOTE, Context.COMMENT, "source/templates"),
+        (4, "TT601", Level.NOTE, Context.MARKUP, "text/endpoints")]
+
+
+@pytest.mark.parametrize(("name", "comment"), [
+    ("a.html.twig", "{# URL #}"), ("a.liquid", "{% comment %}URL{% endcomment %}"),
+    ("a.liquid", "{%- comment -%}URL{%- endcomment -%}"), ("a.hbs", "{{!-- URL --}}"), ("a.hbs", "{{! URL }}"),
+    ("a.blade.php", "{{-- URL --}}"), ("a.html.erb", "<%# URL %>"), ("a.jsp", "<%-- URL --%>"),
+    ("a.cshtml", "@* URL *@"),
+])
+def test_a_url_in_a_template_comment_is_a_mention(name: str, comment: str) -> None:
+    text = "<p>shop</p>\n" + comment.replace("URL", "was: https://analytics.tiktok.com/i18n/pixel/events.js") + "\n"
+    found = scan_text(name, text)
+    assert [(f.rule_id, f.level, f.context, f.location.start_line) for f in found] == [
+        ("TT303", Level.NOTE, Context.COMMENT, 2)]
 
 
 def test_gtm_pixel_tag_carries_pixel_id_and_template_as_related_location() -> None:
