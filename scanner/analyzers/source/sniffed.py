@@ -24,8 +24,10 @@ SNIFF_BYTES = 4096
 # Extensions that say nothing about the language (backups, includes, templates of unknown syntax).
 NEUTRAL_SUFFIXES = (".inc", ".tpl", ".tmpl", ".bak", ".orig", ".old", ".dist", ".sample", ".example", ".backup")
 _SHEBANG = re.compile(rb"#![^\n]*\b(node|nodejs|deno|bun|ts-node|tsx)\b")
-# Markup: a doctype, or a page fragment (an include) that opens with an element, comments first.
-_MARKUP = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|script|div|meta|link)\b", re.I | re.S)
+# Markup: a doctype, or a page fragment (an include) that opens with an element, comments first, or
+# a template that opens with a tag of its engine (Smarty `{include}`, `{*...*}`, Jinja `{%`, `{{`).
+_MARKUP = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|script|div|meta|link)\b"
+                     rb"|\s*\{(?:[*%{#]|(?:include|extends|block|literal|if|assign|capture)\b)", re.I | re.S)
 # Marks of JavaScript; a file needs MIN_MARKS different ones (one `=>` or `function(` is no proof).
 JS_MARKS = tuple(re.compile(p, re.M) for p in (
     rb"""^\s*import\s+(?:[\w$*{][^;\n]*\bfrom\s*)?['"]""",

@@ -162,6 +162,8 @@ def test_json_that_is_no_gtm_export_is_not_read_as_one() -> None:
     (b"#!/usr/bin/env node\nconsole.log(1)\n", "javascript"),
     (b"#!/usr/bin/env -S deno run\nconsole.log(1)\n", "typescript"),
     (b"<!-- header.inc -->\n<script>ttq.page()</script>\n", "html"),
+    (b"{include file='header.tpl'}\n<script>var a = function () {};</script>\n", "html"),  # Smarty
+    (b"{% extends 'base.html' %}\n<script>const a = () => 1;</script>\n", "html"),
     (b"'use strict';\nconst a = require('x');\n", "javascript"),
     (b"#!/usr/bin/env python3\nimport tiktoken\n", None),
     (b"source 'https://rubygems.org'\ngem 'rails'\n", None),
