@@ -222,3 +222,16 @@ def test_gtm_custom_template_that_loads_the_pixel_and_gallery_template_ids() -> 
     assert sorted((lines[f.location.start_line - 1].strip(), f.rule_id) for f in found) == [
         ('"type": "cvt_42_3",', "TT204"), ('"type": "cvt_KX2P9",', "TT204")]
     assert any("pixel id CABC" in f.evidence for f in found)
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column"), [
+    ("Buy.vue", "<template>\n  <p>{{ ttq.track('ViewContent') && '' }}</p>\n</template>\n", 2, 9),
+    ("Buy.vue", "<template>\n  <button v-on:click=\"ttq.track('AddToCart')\">Buy</button>\n</template>\n", 2, 23),
+    ("buy.html", "<div x-data>\n  <button x-on:click=\"ttq.track('AddToCart')\">Buy</button>\n</div>\n", 2, 23),
+    ("Buy.svelte", "<button onclick={() => ttq.track('AddToCart')}>Buy</button>\n", 1, 24),
+    ("app.js.erb", "<% if @paid %>\nttq.track('CompletePayment', { value: <%= @total %> });\n<% end %>\n", 2, 1),
+])
+def test_expressions_in_component_markup_are_javascript(name: str, text: str, line: int, column: int) -> None:
+    found = [f for f in scan_text(name, text) if f.rule_id == "TT204"]
+    assert [(f.value, f.context, f.location.start_line, f.location.start_column) for f in found] == [
+        ("ttq.track", Context.CALL, line, column)]
