@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
-from scanner.analyzers.source.base import TreeSitterAnalyzer
+from scanner.analyzers.source.base import TreeSitterAnalyzer, parse
+from scanner.analyzers.source.extract import Extractor
 from scanner.analyzers.source.html import markup_facts
 from scanner.analyzers.source.languages import ALL, HTML, JAVASCRIPT, TYPESCRIPT, LanguageSpec, spec_for
 from scanner.model import Fact
@@ -84,4 +85,7 @@ class SniffedAnalyzer(TreeSitterAnalyzer):
             yield from self.parse_or_match(file, spec)
 
     def extract(self, file: FileInput, spec: LanguageSpec) -> Iterator[Fact]:
-        yield from markup_facts(self.name, file) if spec is HTML else super().extract(file, spec)
+        if spec is HTML:
+            yield from markup_facts(self.name, file)
+        else:
+            yield from Extractor(file, spec, self.name).run(parse(spec, file.data).root_node)
