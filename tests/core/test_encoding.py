@@ -123,3 +123,15 @@ def test_every_manifest_parses_the_same_in_utf16_and_with_a_bom(path) -> None:  
     for variant in (text.encode("utf-16-le"), codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
                     codecs.BOM_UTF8 + data):
         assert _places(rel, variant) == expected
+
+
+def test_a_utf16_member_of_an_archive_is_transcoded_too() -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("app/requirements.txt", (ENCODINGS / "utf16le" / "requirements.txt").read_bytes())
+    found = default_scanner().scan_bytes("bundle.zip", buf.getvalue()).findings
+    assert [(f.rule_id, f.location.members, f.location.start_line) for f in found] == [
+        ("TT103", ("app/requirements.txt",), 3)]
