@@ -1,5 +1,6 @@
-"""source/html: the Pixel snippet and SDK calls in inline `<script>`s and `on*=` handlers, parsed as
-JavaScript in place (tree-sitter included ranges keep file offsets), and HTML comments as mentions.
+"""source/html: the Pixel snippet and SDK calls in inline `<script>`s (TypeScript with `lang="ts"`),
+`on*=` handlers and Vue/Alpine expression attributes (`@click`, `v-on:`, `x-on:`), parsed in place
+(tree-sitter included ranges keep file offsets), and HTML comments as mentions.
 
 Script `src`, embed `<blockquote class="tiktok-embed">` and other attribute values stay with
 text/endpoints (MARKUP context), which reads every text file. source/templates reuses this module
