@@ -54,12 +54,17 @@ class GtmContainerAnalyzer:
         if not isinstance(version, dict):
             return
         templates = _pixel_templates(version)
+        html_values: list[tuple[tuple[int, int], tuple[int, int]]] = []
         for i, tag in enumerate(_items(version.get("tag"))):
             kind = tag.get("type")
+            if not isinstance(kind, str):
+                continue
             if kind in templates:
                 yield self._template_tag(file, doc, i, tag, templates[kind])
             elif kind == "html":
-                yield from self._custom_html(file, doc, i, tag)
+                html_values.extend(_html_values(doc, i, tag))
+        if html_values:
+            yield from _calls_in(file, html_values, self.name)
 
     def _template_tag(self, file: FileInput, doc: JsonDoc, i: int, tag: dict[str, Any],
                       template: PixelTemplate) -> Fact:
@@ -74,21 +79,25 @@ class GtmContainerAnalyzer:
                     language=JAVASCRIPT.ecosystem,
                     related=(Related(related, f"the {template.name} template ({template.source})"),))
 
-    def _custom_html(self, file: FileInput, doc: JsonDoc, i: int, tag: dict[str, Any]) -> Iterator[Fact]:
-        from scanner.analyzers.source.minified import token_facts
 
-        for j, param in enumerate(_items(tag.get("parameter"))):
-            if param.get("key") != "html" or not isinstance(param.get("value"), str):
-                continue
-            start = doc.string("containerVersion", "tag", i, "parameter", j, "value")
-            if start is None:
-                continue
-            end = _string_end(doc.text, start)
-            lo, hi = doc.lines.position(start), doc.lines.position(end)
-            for fact in token_facts(file, JAVASCRIPT, self.name):
-                at = (fact.location.start_line, fact.location.start_column)
-                if lo <= at < hi:
-                    yield fact
+def _html_values(doc: JsonDoc, i: int, tag: dict[str, Any]) -> Iterator[tuple[tuple[int, int], tuple[int, int]]]:
+    """(line, column) where each `html` parameter value of a Custom HTML tag starts and ends."""
+    for j, param in enumerate(_items(tag.get("parameter"))):
+        if param.get("key") != "html" or not isinstance(param.get("value"), str):
+            continue
+        start = doc.string("containerVersion", "tag", i, "parameter", j, "value")
+        if start is not None:
+            yield doc.lines.position(start), doc.lines.position(_string_end(doc.text, start))
+
+
+def _calls_in(file: FileInput, spans: list[tuple[tuple[int, int], tuple[int, int]]], analyzer: str) -> Iterator[Fact]:
+    """Calls and imports token-matched in the file (as in a minified bundle), kept inside `spans`."""
+    from scanner.analyzers.source.minified import token_facts
+
+    for fact in token_facts(file, JAVASCRIPT, analyzer):
+        at = (fact.location.start_line, fact.location.start_column)
+        if any(lo <= at < hi for lo, hi in spans):
+            yield fact
 
 
 def _items(value: Any) -> list[dict[str, Any]]:

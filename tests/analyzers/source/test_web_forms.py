@@ -235,3 +235,16 @@ def test_expressions_in_component_markup_are_javascript(name: str, text: str, li
     found = [f for f in scan_text(name, text) if f.rule_id == "TT204"]
     assert [(f.value, f.context, f.location.start_line, f.location.start_column) for f in found] == [
         ("ttq.track", Context.CALL, line, column)]
+
+
+@pytest.mark.parametrize("version", [
+    '"containerVersion": "x"',
+    '"containerVersion": {"tag": {"type": "html"}, "customTemplate": 3}',
+    '"containerVersion": {"tag": [{"type": ["cvt_1_2"]}, 7, {"type": "html", "parameter": {"key": "html"}}],'
+    ' "customTemplate": [{"templateId": 2, "galleryReference": "tiktok", "templateData": 5}]}',
+])
+def test_gtm_export_of_unexpected_shape_gives_nothing_and_no_error(version: str) -> None:
+    text = '{\n  "exportFormatVersion": 2,\n  ' + version + ',\n  "note": "analytics.tiktok.com"\n}\n'
+    outcome = default_scanner().scan_bytes("GTM-ODD.json", text.encode())
+    assert [f for f in outcome.findings if f.analyzer == "text/gtm-container"] == []
+    assert outcome.notifications == []
