@@ -67,7 +67,10 @@ from scanner.analyzers.source.jvm import JvmAnalyzer
 from scanner.analyzers.source.php import PhpAnalyzer
 from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.source.ruby import RubyAnalyzer
+from scanner.analyzers.source.sniffed import SniffedAnalyzer
+from scanner.analyzers.source.templates import TemplatesAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
+from scanner.analyzers.text.gtm import GtmContainerAnalyzer
 
 # The order is the order of the analyzers in every report (SARIF tool extensions), so it is kept
 # as it was released: source analyzers, the endpoint text analyzer, lockfiles, binaries, and the
@@ -138,6 +141,9 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SwiftPackageAnalyzer,
     SwiftResolvedAnalyzer,
     PythonAnalyzer,
+    TemplatesAnalyzer,
+    SniffedAnalyzer,
+    GtmContainerAnalyzer,
 )
 
 

@@ -11,11 +11,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scanner.analyzers.interface import Analyzer, FileInput, decode_text
+from scanner.analyzers.interface import Analyzer, FileInput
 from scanner.analyzers.registry import build_analyzers
 from scanner.config import ScanConfig
 from scanner.core.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.core.budget import FileTimeout, read_capped, time_budget
+from scanner.core.encoding import to_utf8
 from scanner.core.match import MatchIndex, finding_for, match_facts
 from scanner.core.own_reports import report_kind
 from scanner.core.prefilter import Needles, Prefilter
@@ -153,9 +154,10 @@ class Scanner:
         kind = archive_kind(inner, data[:512])
         if kind is not None:
             self._open_archive(kind, path, members, data, depth, budget, outcome)
+        utf8 = to_utf8(data) if kind is None else None  # core/encoding: UTF-16/32 (mark or NUL pattern)
+        if utf8 is not None:
+            data = utf8  # the prefilter and the analyzers see UTF-8; lines are unchanged
         text = is_text(data)
-        if text and data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
         if text and self.config.inline_suppressions and MARKER in data:
             for line, rule in unknown_rule_ids(data, self._known_ids):
                 outcome.notifications.append(Notification(
