@@ -11,9 +11,10 @@ place) at the instance's manifest (or the binary), the other places as `relatedL
 `all_locations` gives one result per location everywhere.
 
 Fingerprints: a location in a text file carries GitHub's own `primaryLocationLineHash` (the same
-value GitHub's upload computes). A location inside an archive or a binary carries none (GitHub would
-hash the outer file's line 1 and call ours inconsistent); its identity is a partial fingerprint of
-our own, `tiktokScan/v1` (rule, place, member chain, value, occurrence).
+value GitHub's upload computes). Where the scan has no such value (inside an archive or a binary,
+whose location is the outer file's line 1, or a text file too big to hash) it carries none, so
+GitHub's upload computes it and nothing can disagree; its identity is a partial fingerprint of our
+own, `tiktokScan/v1` (rule, place, member chain, value, occurrence).
 """
 
 from __future__ import annotations
@@ -171,8 +172,8 @@ def _result(finding: Finding, rule_index: dict[str, int], fingerprint: str | Non
         "partialFingerprints": {},
         "properties": props,
     }
-    if loc.has_lines and not loc.members:
-        result["partialFingerprints"]["primaryLocationLineHash"] = finding.line_hash or "0:1"
+    if loc.has_lines and not loc.members and finding.line_hash is not None:
+        result["partialFingerprints"]["primaryLocationLineHash"] = finding.line_hash
     if fingerprint is not None:
         result["partialFingerprints"][OWN_FINGERPRINT] = fingerprint
     if finding.related:
@@ -427,7 +428,7 @@ def _unit_result(unit: _Unit, findings: list[Finding], rules: dict[str, Rule], r
     place = unit.place
     root = place.root if place is not None else ""
     if not unit.rollup:
-        needs_own = bool(loc.members) or not loc.has_lines
+        needs_own = bool(loc.members) or not loc.has_lines or primary.line_hash is None
         fp = own(primary.rule_id, root, loc.display_path, primary.value) if needs_own else None
         return _result(primary, rule_index, fp)
     assert place is not None
