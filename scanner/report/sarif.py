@@ -82,6 +82,7 @@ def _rule_descriptor(rule: Rule, prohibition: str) -> dict[str, Any]:
             "category": rule.category,
             "evidence": rule.evidence,
             "pack": rule.pack,
+            "product": rule.product,
         },
     }
     descriptor["helpUri"] = rule.references[0] if rule.references else f"{RULES_DOC_URI}#{rule.id.lower()}-{rule.name}"

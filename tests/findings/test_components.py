@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.config import ScanConfig
 from scanner.core.run import run_scan
@@ -177,3 +179,24 @@ def test_place_from_the_path(path: str, members: tuple[str, ...], kind: PlaceKin
 def test_a_binary_outside_any_package_is_its_own_place() -> None:
     inst = instance_of(Location("build/libads.so", byte_offset=4096), binary=True)
     assert inst is not None and (inst.kind, inst.root) == (PlaceKind.BINARY, "build/libads.so")
+
+
+_SEGMENTS = st.sampled_from(["node_modules", "@s", "x", "Pods", "Headers", "Public", "Target Support Files",
+                             "vendor", "a.b", "Carthage", "Checkouts", "site-packages", "y-1.0.dist-info",
+                             "T.framework", "T.xcframework", ".build", "checkouts", "src", "", "é", "\udcff"])
+
+
+@given(st.lists(_SEGMENTS, min_size=1, max_size=8).map("/".join),
+       st.lists(st.lists(_SEGMENTS, min_size=1, max_size=4).map("/".join), max_size=3).map(tuple),
+       st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_place_never_fails_and_starts_where_the_path_starts(path: str, members: tuple[str, ...], binary: bool) -> None:
+    inst = instance_of(Location(path, members=members), binary=binary)
+    if inst is None:
+        assert not members and not binary
+        return
+    assert inst.kind in (PlaceKind.PACKAGE, PlaceKind.BINARY)
+    # a place starts where the finding's path starts (the same top directory, the same outer archive)
+    assert inst.root.split("/")[0] == path.split("/")[0] or inst.root.startswith(path)
+    if members:  # an archive, a package inside it, or the installed package that holds the archive
+        assert "!/".join((path, *members)).startswith(inst.root)
