@@ -22,7 +22,7 @@ from scanner.core.own_reports import report_kind
 from scanner.core.prefilter import Needles, Prefilter
 from scanner.core.walk import FileRef
 from scanner.errors import AnalysisError, LimitExceeded
-from scanner.findings.fingerprint import line_hashes_at, stable_hash
+from scanner.findings.fingerprint import line_hashes_at
 from scanner.findings.redact import redact, snippet_around
 from scanner.findings.suppress import MARKER, InlineSuppressions, unknown_rule_ids
 from scanner.model import Fact, Finding, Level, Notification, SkipReason
@@ -287,17 +287,15 @@ class Scanner:
             finding = finding_for(rule, fact)
             loc = fact.location
             snippet = ""
-            line_hash: str
+            # GitHub's own primaryLocationLineHash, or None where GitHub would compute another value
+            # (an archive member, a binary, a file too big to hash here): SARIF then leaves it to GitHub
+            line_hash: str | None = None
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
                 if not file.members and len(file.data) <= LINE_HASH_MAX_BYTES:
                     if hashes is None:  # only the lines with findings: hashing every line is slow
                         hashes = line_hashes_at(file.text, (f.location.start_line for _, f in pairs))
-                    line_hash = hashes.get(loc.start_line) or stable_hash(rule.id, loc.path, fact.value)
-                else:
-                    line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
-            else:
-                line_hash = stable_hash(rule.id, loc.display_path, fact.value)
+                    line_hash = hashes.get(loc.start_line)
             suppressed = inline.lookup(loc.start_line, rule.id) if inline is not None and loc.has_lines else None
             outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash, value=redact(finding.value),
                                              evidence=redact(finding.evidence),
