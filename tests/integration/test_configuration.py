@@ -119,6 +119,7 @@ description = "Hosts our policy team tracks."
 prohibition = "Internal policy ACME-7."
 '''
 TEAM_RULE = '''id = "ACME001"
+product = "other"
 name = "acme-tracker-endpoint"
 title = "ACME tracker endpoint"
 category = "service-endpoint"
