@@ -307,8 +307,8 @@ def _audit(args: argparse.Namespace) -> int:
         levels = repo.levels()
         state = "ok" if repo.outcome.ok else f"FAILED (after a retry): {repo.outcome.error}"
         allowed = f"; {len(repo.accepted)} allowed by {args.config}" if repo.accepted else ""
-        print(f"  {repo.name}: {state}; {len(repo.components)} component(s), {levels['error']} error, "
-              f"{levels['warning']} warning, {levels['note']} note{allowed}")
+        print(f"  {repo.name}: {state}; {levels['error']} error, {levels['warning']} warning, {levels['note']} note"
+              f"{allowed}; {len(repo.components)} component(s)")
     return audit_exit_code((o.result for o in outcomes), plan.fail_on)
 
 

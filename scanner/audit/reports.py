@@ -100,7 +100,8 @@ def _md_components(title: str, comps: Sequence[AuditComponent]) -> list[str]:
     for c in comps:
         shown, more = _where(c)
         where = "<br>".join(f"`{_md(w)}`" for w in shown) + (f"<br>and {more} more" if more else "")
-        out.append(_md_row([_md(product_title(c.product)), f"`{_md(c.place)}` ({c.place_kind})", _md(evidence_text(c)),
+        place = f"`{_md(c.component.place.label)}`" if c.component.place.root else c.component.place.label
+        out.append(_md_row([_md(product_title(c.product)), f"{place} ({c.place_kind})", _md(evidence_text(c)),
                             c.level.value, str(len(c.findings)), str(len(c.accepted)), where, _md(remarks(c))]))
     return [*out, ""]
 
@@ -138,7 +139,8 @@ def markdown_report(summary: AuditSummary, trend: Trend = ()) -> str:
         if repo.in_tests:
             out += _md_components("In tests, fixtures and examples", repo.in_tests)
         if repo.accepted:
-            out.append(f"{len(repo.accepted)} accepted finding(s), left out by the audit's allowlist.")
+            out.append(f"{len(repo.accepted)} accepted finding(s): matched by the audit's allowlist, not counted as "
+                       "findings.")
     return "\n".join(out) + "\n"
 
 
@@ -187,7 +189,7 @@ _PALETTE = ("#c0392b", "#d35400", "#2980b9", "#16a085", "#8e44ad", "#2c3e50", "#
 def svg_bar_chart(title: str, counts: dict[str, int], chart_id: str) -> str:
     """A horizontal bar chart as inline SVG (no script, no external resource)."""
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
-    width, bar_h, label_w = 520, 22, 200
+    width, bar_h, label_w = 600, 22, 260
     height = 30 + bar_h * max(len(items), 1)
     peak = max((v for _, v in items), default=1) or 1
     parts = [f'<figure class="chart" id="{chart_id}"><figcaption>{html.escape(title)}</figcaption>',
@@ -199,7 +201,7 @@ def svg_bar_chart(title: str, counts: dict[str, int], chart_id: str) -> str:
         y = 10 + i * bar_h
         w = int((width - label_w - 60) * value / peak)
         color = _PALETTE[i % len(_PALETTE)]
-        short = label if len(label) <= 32 else label[:31] + "\u2026"
+        short = label if len(label) <= 36 else label[:35] + "\u2026"
         parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"><title>{html.escape(label)}</title>'
                      f'{html.escape(short)}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{max(w, 1)}" height="{bar_h - 6}" fill="{color}"/>'
@@ -209,19 +211,26 @@ def svg_bar_chart(title: str, counts: dict[str, int], chart_id: str) -> str:
 
 
 # Long identifiers (paths in node_modules, purls, minified hosts) wrap anywhere instead of widening
-# the page: `overflow-wrap: anywhere` also lowers a cell's min-content width, so tables shrink too.
+# the page: `overflow-wrap: anywhere` on them also lowers their cell's min-content width, so tables
+# shrink to the window; words elsewhere wrap between words only.
 _CSS = """
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222;max-width:100%}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#222}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd}h3{font-size:15px}
 .verdict{font-size:17px;font-weight:600;margin:8px 0}.meta{color:#555}
 table{border-collapse:collapse;margin:8px 0 16px;width:100%}th,td{border:1px solid #ddd;padding:4px 8px;
-text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:normal}th{background:#f4f4f4}
-td code,li code{overflow-wrap:anywhere;white-space:normal}
+text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f4f4f4}
+code,.id{overflow-wrap:anywhere;word-break:normal}
 .error{color:#c0392b;font-weight:600}.warning{color:#d35400;font-weight:600}.note{color:#2980b9}
 .charts{display:flex;flex-wrap:wrap;gap:24px}figure{margin:0}figcaption{font-weight:600;margin-bottom:4px}
 svg text{font-size:12px}code{font-size:12px}.failed{background:#fdecea}.absent{color:#aaa}
 .tests{color:#666;font-style:italic}.uses{font-weight:600}
 """
+
+
+def _place_html(c: AuditComponent) -> str:
+    """A directory or file as code (it may wrap anywhere); the repository itself as words."""
+    label = html.escape(c.component.place.label)
+    return f"<code>{label}</code>" if c.component.place.root else label
 
 
 def _html_components(table_class: str, repo: RepoSummary, comps: Sequence[AuditComponent]) -> str:
@@ -232,7 +241,7 @@ def _html_components(table_class: str, repo: RepoSummary, comps: Sequence[AuditC
         shown, more = _where(c)
         where = "<br>".join(f"<code>{esc(w)}</code>" for w in shown) + (f"<br>and {more} more" if more else "")
         rows.append(f'<tr data-product="{esc(c.product)}"><td>{esc(product_title(c.product))}</td>'
-                    f"<td><code>{esc(c.place)}</code> ({esc(c.place_kind)})</td><td>{esc(evidence_text(c))}</td>"
+                    f"<td>{_place_html(c)} ({esc(c.place_kind)})</td><td>{esc(evidence_text(c))}</td>"
                     f'<td class="{c.level.value}">{c.level.value}</td><td>{len(c.findings)}</td>'
                     f"<td>{len(c.accepted)}</td><td>{where}</td><td>{esc(remarks(c))}</td></tr>")
     rows.append("</tbody></table>")
@@ -279,7 +288,7 @@ def html_report(summary: AuditSummary, trend: Trend = ()) -> str:
                 + svg_bar_chart("Findings by repository", dict(by_repo), "by-repository")
                 + svg_bar_chart("Components by evidence", dict(by_kind), "by-evidence") + "</div>")
     if len(trend) > 1:
-        body.append('<h2 id="trend">Trend (components / findings per repository, by run)</h2><table><thead><tr>'
+        body.append('<h2>Trend (components / findings per repository, by run)</h2><table id="trend"><thead><tr>'
                     "<th>Repository</th>" + "".join(f"<th>run {r} ({esc(s[:10])})</th>" for r, s, _ in trend)
                     + "</tr></thead><tbody>")
         for name, cells in _trend_rows(summary, trend):
@@ -299,7 +308,8 @@ def html_report(summary: AuditSummary, trend: Trend = ()) -> str:
         if repo.in_tests:
             body.append("<h3>In tests, fixtures and examples</h3>" + _html_components("tests", repo, repo.in_tests))
         if repo.accepted:
-            body.append(f"<p>{len(repo.accepted)} accepted finding(s), left out by the audit's allowlist.</p>")
+            body.append(f"<p>{len(repo.accepted)} accepted finding(s): matched by the audit's allowlist, not counted "
+                        "as findings.</p>")
         body.append("</section>")
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from scanner.model import Finding
@@ -212,7 +211,8 @@ class AuditStore:
                 [(run_id, repo.name, number, c.product, c.place_kind, c.place, c.package, ",".join(c.kinds),
                   c.level.value, int(c.tests), int(c.component.declared_unused), int(c.component.used_undeclared),
                   len(c.findings), len(c.accepted)) for number, c in enumerate(repo.components, 1)])
-            rows = [(number, kind, f) for number, c in enumerate(repo.components, 1) for kind, f in c.entries]
+            rows: list[tuple[int | None, str | None, Finding]] = [
+                (number, kind, f) for number, c in enumerate(repo.components, 1) for kind, f in c.entries]
             rows += [(None, None, f) for f in repo.loose]
             self.db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

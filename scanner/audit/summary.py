@@ -90,10 +90,6 @@ class AuditComponent:
         """An unsuppressed use (not only a mention)."""
         return bool(self.findings) and any(kind != MENTIONED for kind in self.kinds)
 
-    @property
-    def anchor(self) -> str:
-        return f"{self.product}@{self.place_kind}:{self.place}"
-
 
 @dataclass(frozen=True)
 class RepoSummary:

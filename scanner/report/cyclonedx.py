@@ -17,7 +17,7 @@ submission...) and still answers "where, and how do we know".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -116,7 +116,19 @@ def _identity(item: Inventoried, purl: str | None, name: str) -> Any:
     return Identity(field=field, confidence=best, concluded_value=purl or name, methods=built)
 
 
-def _packages(item: Inventoried, ref: str, skip: str | None) -> list[CdxComponent]:
+def _rule_properties(findings: Iterable[Finding], rules: dict[str, Any]) -> set[tuple[str, str]]:
+    props = set()
+    for f in findings:
+        props.add((f"{_PROP}:rule-id", f.rule_id))
+        rule = rules.get(f.rule_id)
+        if rule is not None:
+            props.add((f"{_PROP}:category", str(rule.category)))
+            props.add((f"{_PROP}:pack", str(rule.pack)))
+            props.add((f"{_PROP}:rule-title:{f.rule_id}", str(rule.title)))
+    return props
+
+
+def _packages(item: Inventoried, ref: str, skip: str | None, rules: dict[str, Any]) -> list[CdxComponent]:
     """The packages (by purl) among the component's findings, as nested components."""
     from cyclonedx.model import Property
     from cyclonedx.model.component import Component, ComponentType
@@ -130,11 +142,10 @@ def _packages(item: Inventoried, ref: str, skip: str | None) -> list[CdxComponen
     nested = []
     for purl_text, entries in sorted(by_purl.items()):
         purl = PackageURL.from_string(purl_text)
-        props: set[tuple[str, str]] = set()
+        props = _rule_properties((f for _, f in entries), rules)
         for _, f in entries:
             pkg = f.package
             assert pkg is not None
-            props.add((f"{_PROP}:rule-id", f.rule_id))
             if pkg.direct is not None:
                 props.add((f"{_PROP}:direct", "true" if pkg.direct else "false"))
             if len(pkg.dependency_path) > 1:
@@ -166,25 +177,20 @@ def _component(item: Inventoried, rules: dict[str, Any]) -> CdxComponent:
     name = purl.name if purl is not None else title
     kinds = sorted({kind for kind, _ in item.entries})
     props = {(f"{_PROP}:product", comp.product), (f"{_PROP}:product-title", title),
-             (f"{_PROP}:place-kind", place.kind.value), (f"{_PROP}:place", item.prefix + (place.root or ".")),
+             (f"{_PROP}:place-kind", place.kind.value),
+             (f"{_PROP}:place", item.prefix + place.root if place.root else item.prefix.rstrip("/") or "."),
              (f"{_PROP}:evidence", ",".join(kinds)), (f"{_PROP}:level", comp.level.value),
              (f"{_PROP}:findings", str(sum(1 for _, f in item.entries if f.suppressed is None))),
              (f"{_PROP}:accepted", str(sum(1 for _, f in item.entries if f.suppressed is not None))),
              (f"{_PROP}:declared-unused", "true" if comp.declared_unused else "false"),
              (f"{_PROP}:used-undeclared", "true" if comp.used_undeclared else "false"), *item.properties}
-    for _, f in item.entries:
-        props.add((f"{_PROP}:rule-id", f.rule_id))
-        rule = rules.get(f.rule_id)
-        if rule is not None:
-            props.add((f"{_PROP}:category", str(rule.category)))
-            props.add((f"{_PROP}:pack", str(rule.pack)))
-            props.add((f"{_PROP}:rule-title:{f.rule_id}", str(rule.title)))
+    props |= _rule_properties((f for _, f in item.entries), rules)
     return Component(
         type=ComponentType.FILE if place.kind is PlaceKind.BINARY else ComponentType.LIBRARY,
         name=name, group=purl.namespace if purl is not None else None,
         version=purl.version if purl is not None else None, purl=purl, bom_ref=ref, description=title,
         properties=[Property(name=n, value=v) for n, v in sorted(props)],
-        components=_packages(item, ref, own),
+        components=_packages(item, ref, own, rules),
         evidence=ComponentEvidence(identity=[_identity(item, own, name)],
                                    occurrences=_occurrences(item, ref, item.entries)),
     )

@@ -41,13 +41,16 @@ def test_runs_lists_every_run_as_json_and_text(history: Path) -> None:
     db = sqlite3.connect(history / "audit.sqlite")
     for run in runs:
         assert set(run) == {"id", "started_utc", "finished_utc", "tool_version", "packs", "repositories", "failed",
-                            "findings"}
+                            "findings", "accepted", "components"}
         assert run["tool_version"] == __version__
         assert "tiktok" in run["packs"]
         assert run["repositories"] == 2 and run["failed"] == 0
         assert run["finished_utc"] and run["started_utc"] <= run["finished_utc"]
         assert run["findings"] == db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ?",
                                              (run["id"],)).fetchone()[0] > 0
+        assert run["accepted"] == 0
+        assert run["components"] == db.execute("SELECT COUNT(*) FROM components WHERE run_id = ?",
+                                               (run["id"],)).fetchone()[0] > 0
     text = run_cli("audit", "runs", "--db", str(history / "audit.sqlite"))
     assert text.returncode == 0, text.stderr
     header, *rows = text.stdout.splitlines()
