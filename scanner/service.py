@@ -109,6 +109,7 @@ class ScanRequest:
     min_level: Level | None = None
     category: str | None = None
     include_suppressed: bool | None = None
+    all_locations: bool | None = None  # SARIF: one result per location in packages and binaries too
     outputs: tuple[str, ...] = ()  # the report files this run writes: never scanned
     strict: bool = False  # an input not (fully) read (STRICT_REASONS) makes the exit code EXIT_ERROR
 
@@ -180,7 +181,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
         fail_on = fail_on if fail_on.at_least(Level.NOTE) and not fail_on.at_least(Level.ERROR) else Level.ERROR
     report = ReportOptions(min_level=_pick(request.min_level, _level(fc.min_level), Level.NOTE),
                            category=_pick(request.category, fc.category, "tiktok-scan"),
-                           include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False))
+                           include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False),
+                           all_locations=_pick(request.all_locations, None, False))
     code = exit_code(result, fail_on)
     blocked = blocked_message(result, fail_on) if request.selection == "pre-commit" and code == EXIT_FINDINGS else None
     unread = tuple(n for n in result.notifications if n.reason in STRICT_REASONS) if request.strict else ()

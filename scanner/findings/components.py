@@ -181,7 +181,7 @@ def evidence_kind(finding: Finding, rule: Rule | None) -> EvidenceKind:
         return EvidenceKind.IMPORTED
     if ctx is Context.CALL:
         return EvidenceKind.CALLED
-    if ctx is Context.CONFIG or finding.kind in (FactKind.MARKER, FactKind.SCHEME):
+    if ctx is Context.CONFIG or (finding.kind in (FactKind.MARKER, FactKind.SCHEME) and ctx is Context.STRING):
         return EvidenceKind.CONFIGURED
     if finding.kind in (FactKind.HOST, FactKind.URL):
         return EvidenceKind.ENDPOINT
