@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scanner.audit.run import RepoOutcome
-from scanner.findings.components import build_components
+from scanner.findings.components import build_components, where
 from scanner.model import Component, EvidenceKind, Finding, Level, Location, ScanResult
 from scanner.report.cyclonedx import entries_of
 
@@ -205,7 +205,7 @@ def locations(findings: Sequence[Finding], limit: int = 5) -> tuple[list[str], i
     """The first `limit` distinct `path:line` places of `findings`, and how many more there are."""
     seen: list[str] = []
     for f in findings:
-        where = f.location.display_path + (f":{f.location.start_line}" if f.location.has_lines else "")
-        if where not in seen:
-            seen.append(where)
+        place = where(f.location)
+        if place not in seen:
+            seen.append(place)
     return seen[:limit], max(len(seen) - limit, 0)

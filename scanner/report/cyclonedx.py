@@ -98,12 +98,13 @@ def _occurrences(item: Inventoried, ref: str, entries: Sequence[tuple[str, Findi
 def _identity(item: Inventoried, purl: str | None, name: str) -> Any:
     from cyclonedx.model.component_evidence import AnalysisTechnique, Identity, IdentityField, Method
 
+    from scanner.findings.components import where
+
     methods: dict[str, tuple[str, list[str]]] = {}
     for kind, f in item.entries:
         technique, confidence = _method(kind, f)
         key = f"{technique} {kind}"
-        where = _where(item, f) + (f":{f.location.start_line}" if f.location.has_lines else "")
-        methods.setdefault(key, (confidence, []))[1].append(f"{f.rule_id} {where}")
+        methods.setdefault(key, (confidence, []))[1].append(f"{f.rule_id} {item.prefix}{where(f.location)}")
     built = []
     for key, (confidence, places) in sorted(methods.items()):
         technique, kind = key.split(" ", 1)

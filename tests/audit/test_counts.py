@@ -197,6 +197,11 @@ def test_every_output_gives_the_same_counts(audit: tuple[Path, str]) -> None:
     assert html_counts((out / "report.html").read_text()) == EXPECTED
     assert cyclonedx_counts(out) == EXPECTED
     assert sarif_findings(out) == {r: (f, a) for r, (_, _, f, a) in EXPECTED.items()}
+    # the package's two findings are one SARIF result (a roll-up): the SARIF counts its locations
+    results = json.loads((out / "sarif" / "storefront.sarif").read_text())["runs"][0]["results"]
+    rolled = [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["properties"]["locationCount"])
+              for r in results if "locationCount" in r["properties"]]
+    assert rolled == [("node_modules/tiktok-pixel/package.json", 2)] and len(results) == 6
     assert stdout_counts(stdout) == {r: (c, f, a) for r, (c, _, f, a) in EXPECTED.items()}
 
 
