@@ -70,12 +70,13 @@ def _where(c: AuditComponent) -> tuple[list[str], int]:
 
 
 def matrix_cell(repo: RepoSummary, product: str) -> str:
-    """The evidence kinds of `product` in `repo` (`-` when absent); `(tests)` when only in tests."""
+    """The evidence kinds of `product` in `repo` (`-` when absent), how many places when more than
+    one; `(tests)` when only in tests, `(accepted)` when every finding was accepted."""
     mine = [c for c in repo.components if c.product == product]
     if not mine:
         return "-"
     kinds = sorted({k for c in mine for k in c.kinds})
-    text = ", ".join(kinds)
+    text = ", ".join(kinds) + (f" in {len(mine)} places" if len(mine) > 1 else "")
     if all(c.tests for c in mine):
         text += " (tests)"
     elif not any(c.findings for c in mine):

@@ -20,9 +20,10 @@ from scanner.findings.components import build_components, where
 from scanner.model import Component, EvidenceKind, Finding, Level, Location, ScanResult
 from scanner.report.cyclonedx import entries_of
 
-# directory names (any level, compared in lower case) whose files are tests, fixtures or examples
+# directory names (any level, compared in lower case) whose files are tests, fixtures or examples;
+# not the singular `example`: Java and Android code lives in `com/example/...` packages
 TEST_DIRS = frozenset({"test", "tests", "__tests__", "testdata", "test-data", "test_data", "fixtures", "__fixtures__",
-                       "spec", "specs", "__mocks__", "examples", "example", "samples", "sample"})
+                       "spec", "specs", "__mocks__", "examples", "samples"})
 # file names that are tests wherever they are: pytest, Go, Jest/Mocha/Jasmine
 _TEST_FILE = re.compile(r"^test_.*\.py$|_test\.(py|go)$|\.(test|spec)\.[cm]?[jt]sx?$")
 MENTIONED = EvidenceKind.MENTIONED.value  # the one evidence kind that is not a use of TikTok
