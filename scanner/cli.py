@@ -151,7 +151,7 @@ def _add_plan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
                                       "and write a removal plan: for each component, the manifests, lockfiles, "
                                       "imports, calls, configuration keys and vendored files to change.")
     _add_selection_options(plan)
-    plan.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    plan.add_argument("--format", "-f", choices=formats.names(formats.PLAN), default="text")
     plan.add_argument("--output", "-o", metavar="FILE", help="write the plan to FILE instead of stdout")
     plan.add_argument("--baseline", metavar="FILE", help="leave out findings recorded in this baseline")
     plan.add_argument("--no-baseline", action="store_true", help="apply no baseline")
@@ -327,12 +327,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     """`tiktok-scan plan`: the scan's policy as `scan` applies it, rendered as a removal plan; exit 0."""
-    from scanner.report.plan import plan_json, plan_text
     from scanner.service import scan
 
-    outcome = scan(replace(_request(args), format="text", outputs=(args.output,) if args.output else ()),
-                   _progress(args))
-    _write((plan_json if args.format == "json" else plan_text)(outcome.result), args.output)
+    outcome = scan(_request(args), _progress(args))
+    reporter = formats.get(formats.PLAN, args.format).reporter().from_options(ReportOptions())
+    _write(reporter.render(outcome.result), args.output)
     return EXIT_CLEAN
 
 

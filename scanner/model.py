@@ -170,6 +170,7 @@ class Place:
     kind: PlaceKind
     root: str
     package: PackageRef | None = field(default=None, compare=False)
+    vendored: bool = field(default=False, compare=False)  # a package copied in by hand, no package manager
 
     @property
     def label(self) -> str:

@@ -79,18 +79,20 @@ def instance_of(location: Location, binary: bool = False) -> _Instance | None:
     """
     found = _dir_instance(location.path)
     if location.members:
-        chain = (location.path, *location.members[:-1])  # the innermost archive holding the file
+        chain = (location.path, *location.members[:-1])  # the archives holding the file, outermost first
         inner = _dir_instance(location.members[-1])
-        archive = chain[-1]
-        if inner is not None:  # node_modules/x inside an archive
+        if inner is not None:  # node_modules/x, a framework... inside an archive
             return _Instance(inner.kind, "!/".join((*chain, inner.root)), inner.ecosystem, inner.name, inner.version,
                              inner.vendored)
-        if archive.lower().endswith(_PACKAGE_ARCHIVES):
-            eco, name, version = _archive_identity(archive.rsplit("/", 1)[-1])
-            return _Instance(PlaceKind.PACKAGE, "!/".join(chain), eco, name, version)
-        if found is not None and len(chain) == 1:
-            return found  # an archive inside an installed package: the package is the place
-        return _Instance(PlaceKind.BINARY, "!/".join(chain))
+        # the outermost package archive is the package (an AAR and its classes.jar are one); an app
+        # (APK, IPA) is a binary, and a package archive inside it (a JAR in an APK) a package
+        for depth, archive in enumerate(chain):
+            if archive.lower().endswith(_PACKAGE_ARCHIVES):
+                eco, name, version = _archive_identity(archive.rsplit("/", 1)[-1])
+                return _Instance(PlaceKind.PACKAGE, "!/".join(chain[: depth + 1]), eco, name, version)
+        if found is not None:
+            return found  # an app archive inside an installed package: the package is the place
+        return _Instance(PlaceKind.BINARY, location.path)
     if found is not None:
         return found
     if binary:
@@ -220,8 +222,6 @@ def components_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
         groups[key][evidence_kind(findings[i], rules.get(findings[i].rule_id))].append(i)
         level = findings[i].level
         levels[key] = level if key not in levels or level.rank > levels[key].rank else levels[key]
-    vendored_roots = {place.root for (product, place), kinds in groups.items()
-                      if place.kind is PlaceKind.PACKAGE and _vendored_place(findings, kinds)}
     declared_fp: dict[str, list[str]] = defaultdict(list)  # product -> first-party roots that declare it
     used_fp: dict[str, list[str]] = defaultdict(list)  # product -> first-party roots that use it in code
     for (product, place), kinds in groups.items():
@@ -235,20 +235,17 @@ def components_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
         kind_set = set(kinds)
         declared_unused = (place.kind is PlaceKind.FIRST_PARTY and bool(_DECLARING & kind_set)
                            and not any(_under(root, place.root) for root in used_fp[product]))
-        used_undeclared = (bool(_SDK_USE & kind_set) and not _DECLARING & kind_set
-                           and (place.kind is PlaceKind.FIRST_PARTY or place.root in vendored_roots)
-                           and not any(_under(place.root, root) for root in declared_fp[product]))
+        if place.vendored:  # a hand copy: whatever the manifests say, nothing declares this copy
+            used_undeclared = bool((_SDK_USE | {EvidenceKind.SHIPPED}) & kind_set)
+        else:
+            used_undeclared = (place.kind is PlaceKind.FIRST_PARTY and bool(_SDK_USE & kind_set)
+                               and not _DECLARING & kind_set
+                               and not any(_under(place.root, root) for root in declared_fp[product]))
         evidence = tuple(Evidence(k, tuple(sorted(v))) for k, v in sorted(kinds.items(), key=lambda kv: _ORDER[kv[0]]))
         out.append(Component(product=product, place=place, evidence=evidence, level=levels[(product, place)],
                              declared_unused=declared_unused, used_undeclared=used_undeclared))
     return sorted(out, key=lambda c: (c.place.kind is not PlaceKind.FIRST_PARTY, c.place.root, c.place.kind.value,
                                       c.product))
-
-
-def _vendored_place(findings: Sequence[Finding], kinds: Mapping[EvidenceKind, list[int]]) -> bool:
-    first = next(iter(kinds.values()))[0]
-    inst = instance_of(findings[first].location)
-    return inst is not None and inst.vendored
 
 
 def _under(path: str, root: str) -> bool:
@@ -278,7 +275,7 @@ def places_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
             root = next((r for r in project_roots if _under(path, r)), "")
             out[i] = (product, Place(PlaceKind.FIRST_PARTY, root))
         else:
-            out[i] = (product, Place(inst.kind, inst.root, _package_ref(inst, versions)))
+            out[i] = (product, Place(inst.kind, inst.root, _package_ref(inst, versions), inst.vendored))
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from scanner.findings.components import build_components, describe, product_title, where
 from scanner.model import Component, EvidenceKind, Finding, PlaceKind, ScanResult
 from scanner.report.escape import escape_surrogates
+from scanner.report.interface import ReportOptions
 from scanner.report.json_report import SCHEMA_VERSION, location_dict
 
 # What to do with each kind of evidence, in the order of the plan.
@@ -31,16 +32,16 @@ _STEP_ORDER = tuple(ACTIONS)
 
 
 def _package_step(component: Component) -> str | None:
-    """The one step that removes a whole third-party instance or binary."""
+    """The one step that removes a whole third-party instance or binary (its files go with it)."""
     place = component.place
     if place.kind is PlaceKind.BINARY:
-        return f"remove {place.root} from the tree (or rebuild it without the SDK)"
+        return f"remove {place.root} from the tree, or rebuild it without the SDK; the files that hold it:"
     if place.kind is PlaceKind.PACKAGE:
+        if place.vendored:
+            return f"delete the copied package {place.root} (and what loads it); the files that hold it:"
         name = place.package.name if place.package is not None else place.root
-        if component.used_undeclared:
-            return f"delete the copied package {place.root}"
         return (f"stop depending on {name}: remove the declaration that pulls it in, then reinstall "
-                f"({place.root} goes away with it)")
+                f"({place.root} goes away with it); the files that hold it:")
     return None
 
 
@@ -66,9 +67,11 @@ def plan_text(result: ScanResult) -> str:
         whole = _package_step(component)
         if whole:
             lines.append(f"   - {whole}")
+            files = sorted({result.findings[i].location.display_path for i in component.findings})
+            lines.extend(f"       {path}" for path in files)
+            lines.append("")
+            continue
         for kind, findings in steps:
-            if whole and kind is not EvidenceKind.DECLARED:
-                continue  # inside a package: its files go with it; only its own manifest is listed
             lines.append(f"   - {ACTIONS[kind]}:")
             seen: set[str] = set()
             for f in findings:
@@ -102,3 +105,26 @@ def plan_dict(result: ScanResult) -> dict[str, Any]:
 
 def plan_json(result: ScanResult) -> str:
     return json.dumps(plan_dict(result), indent=2) + "\n"
+
+
+class PlanTextReporter:
+    """`tiktok-scan plan --format text`."""
+
+    name = "text"
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_options(cls, options: ReportOptions) -> PlanTextReporter:
+        return cls()
+
+    def render(self, result: ScanResult) -> str:
+        return plan_text(result)
+
+
+class PlanJsonReporter(PlanTextReporter):
+    """`tiktok-scan plan --format json`."""
+
+    name = "json"
+
+    def render(self, result: ScanResult) -> str:
+        return plan_json(result)
