@@ -87,9 +87,19 @@ def matrix_cell(repo: RepoSummary, product: str) -> str:
 # --- Markdown
 
 
+def _one_line(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
 def _md(text: str) -> str:
-    """A Markdown table cell: pipes escaped, one line."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """Text in a Markdown table cell: pipes escaped, no HTML, one line."""
+    return _one_line(text.replace("\\", "\\\\").replace("<", "&lt;"))
+
+
+def _md_code(text: str) -> str:
+    """A code span in a Markdown table cell (GFM unescapes `\\|` inside it), one line."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {_one_line(text)} {fence}" if len(fence) == 2 else f"`{_one_line(text)}`"
 
 
 def _md_row(cells: Sequence[str]) -> str:
@@ -100,8 +110,8 @@ def _md_components(title: str, comps: Sequence[AuditComponent]) -> list[str]:
     out = [f"**{title}**", "", _md_row(COMPONENT_COLUMNS), _md_row(["---"] * len(COMPONENT_COLUMNS))]
     for c in comps:
         shown, more = _where(c)
-        where = "<br>".join(f"`{_md(w)}`" for w in shown) + (f"<br>and {more} more" if more else "")
-        place = f"`{_md(c.component.place.label)}`" if c.component.place.root else c.component.place.label
+        where = "<br>".join(_md_code(w) for w in shown) + (f"<br>and {more} more" if more else "")
+        place = _md_code(c.component.place.label) if c.component.place.root else c.component.place.label
         out.append(_md_row([_md(product_title(c.product)), f"{place} ({c.place_kind})", _md(evidence_text(c)),
                             c.level.value, str(len(c.findings)), str(len(c.accepted)), where, _md(remarks(c))]))
     return [*out, ""]
@@ -131,7 +141,7 @@ def markdown_report(summary: AuditSummary, trend: Trend = ()) -> str:
             out.append(_md_row([_md(name), *cells]))
     for repo in summary.repos:
         out += ["", f'<a id="{repo_anchor(repo.name)}"></a>', "", f"## {_md(repo.name)}", "",
-                f"`{_md(repo.outcome.repo.path)}` ({repo.outcome.repo.kind}): {VERDICT_TEXT[repo.verdict]}.", ""]
+                f"{_md_code(repo.outcome.repo.path)} ({repo.outcome.repo.kind}): {VERDICT_TEXT[repo.verdict]}.", ""]
         if not repo.outcome.ok:
             out.append(f"Could not be scanned: {_md(repo.outcome.error or '')}")
             continue
