@@ -40,7 +40,8 @@ def component_dict(c: Component, findings: list[Finding], rules: dict[str, Any])
     return {
         "product": c.product,
         "title": product_title(c.product),
-        "rule_family": packs[0] if len(packs) == 1 else ",".join(packs),
+        "rule_family": sorted({f"{r[:-2]}xx" for r in ids}),
+        "pack": packs[0] if len(packs) == 1 else ",".join(packs),
         "rules": ids,
         "place": {"kind": c.place.kind.value, "root": c.place.root, "label": c.place.label},
         "package": None if pkg is None else {"purl": pkg.purl, "ecosystem": pkg.ecosystem, "name": pkg.name,
