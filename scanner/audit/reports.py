@@ -271,7 +271,8 @@ def html_report(summary: AuditSummary, trend: Trend = ()) -> str:
             for kind in c.kinds:
                 by_kind[kind] += 1
     body = [f"<h1>{esc(summary.title)}</h1>", f'<p class="verdict" id="verdict">{esc(summary.verdict_line())}</p>',
-            f'<p class="meta" id="run">Run {summary.run_id}, started <time datetime="{esc(summary.started_utc)}">{esc(summary.started_utc)}</time> (UTC), '
+            f'<p class="meta" id="run">Run {summary.run_id}, started <time datetime="{esc(summary.started_utc)}">'
+            f"{esc(summary.started_utc)}</time> (UTC), "
             f"tiktok-scan {esc(summary.tool_version)}, signature packs: {esc(', '.join(summary.packs) or '-')}.</p>",
             '<table id="summary"><thead><tr>' + "".join(f"<th>{c}</th>" for c in SUMMARY_COLUMNS)
             + "</tr></thead><tbody>"]
