@@ -287,7 +287,7 @@ class SarifReporter:
             units = [u for i, u in enumerate(units) if i in keep]
         rule_index = {rule.id: i for i, rule in enumerate(rules)}
         own = _OwnFingerprints()
-        return [_unit_result(u, findings, places, known, rule_index, own) for u in units]
+        return [_unit_result(u, findings, known, rule_index, own) for u in units]
 
     def document(self, result: ScanResult) -> dict[str, Any]:
         return self._document(result, self.max_results,
@@ -420,8 +420,8 @@ class _OwnFingerprints:
         return f"{digest}:{self.seen[digest]}"
 
 
-def _unit_result(unit: _Unit, findings: list[Finding], places: dict[int, tuple[str, Place]], rules: dict[str, Rule],
-                 rule_index: dict[str, int], own: _OwnFingerprints) -> dict[str, Any]:
+def _unit_result(unit: _Unit, findings: list[Finding], rules: dict[str, Rule], rule_index: dict[str, int],
+                 own: _OwnFingerprints) -> dict[str, Any]:
     primary = findings[unit.primary]
     loc = primary.location
     place = unit.place
@@ -434,11 +434,12 @@ def _unit_result(unit: _Unit, findings: list[Finding], places: dict[int, tuple[s
     members = (unit.primary, *unit.others)
     related = [*primary.related, *(Related(findings[i].location, f"{findings[i].rule_id}: {findings[i].message}")
                                    for i in unit.others)]
-    kinds: dict[str, list[int]] = {}
+    kinds: dict[EvidenceKind, list[int]] = {}
     for i in members:
-        kinds.setdefault(evidence_kind(findings[i], rules.get(findings[i].rule_id)).value, []).append(i)
+        kinds.setdefault(evidence_kind(findings[i], rules.get(findings[i].rule_id)), []).append(i)
+    order = list(EvidenceKind)
     component = Component(product=unit.product, place=place, level=unit.level,
-                          evidence=tuple(Evidence(EvidenceKind(k), tuple(v)) for k, v in kinds.items()))
+                          evidence=tuple(Evidence(k, tuple(sorted(kinds[k]))) for k in sorted(kinds, key=order.index)))
     files = len({findings[i].location.display_path for i in members})
     message = (f"{describe(component, findings)}: {len(members):,} location{'s' if len(members) != 1 else ''} in "
                f"{files:,} file{'s' if files != 1 else ''} of this {place.kind.value}, one result for all "
@@ -448,7 +449,7 @@ def _unit_result(unit: _Unit, findings: list[Finding], places: dict[int, tuple[s
     props = out["properties"]
     props["locationCount"] = len(members)
     props["component"] = {"product": unit.product, "title": product_title(unit.product),
-                          "placeKind": place.kind.value, "place": root, "evidence": sorted(kinds),
+                          "placeKind": place.kind.value, "place": root, "evidence": sorted(k.value for k in kinds),
                           "rules": sorted({findings[i].rule_id for i in members})}
     if place.package is not None:
         props["component"]["purl"] = place.package.purl
