@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
-from scanner.model import Context, Fact, FactKind, Location, PackageRef
+from scanner.model import Context, Fact, FactKind, Location, PackageRef, Related
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class DeclaredPackage:
     direct: bool | None = None
     dependency_path: tuple[str, ...] = ()
     scope: str | None = None
+    related: tuple[Related, ...] = ()  # where the coordinates came from (a version catalog line)
 
 
 Parser = Callable[[str, str], list[DeclaredPackage]]
@@ -82,4 +83,5 @@ class ParserAnalyzer:
                 evidence=pkg.name + (f"@{pkg.version}" if pkg.version else ""),
                 package=PackageRef(purl=pkg.purl, ecosystem=pkg.ecosystem, name=pkg.name, version=pkg.version,
                                    direct=pkg.direct, dependency_path=pkg.dependency_path, scope=pkg.scope),
+                related=pkg.related,
             )
