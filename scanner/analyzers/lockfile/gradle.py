@@ -161,15 +161,16 @@ def resolve(path: str, text: str, build: GradleBuild) -> tuple[list[DeclaredPack
                         (_related(const.source, f"constant {const.qualified} = \"{const.value}\""),))
                     break
     for m in _FIND.finditer(code):
-        line_start = code.rfind("\n", 0, m.start()) + 1
-        owner = _FIND_OWNER.search(code[max(line_start, m.start() - 200):m.start()])
+        window = max(code.rfind("\n", 0, m.start()) + 1, m.start() - 200)
+        owner = _FIND_OWNER.search(code, window, m.start())
         name = next((n for n in (owner.group(1), owner.group(2)) if n), None) if owner else None
+        start = owner.start() if owner and name in build.catalogs else m.start()
         if name not in build.catalogs:
             name = "libs" if "libs" in build.catalogs else None
         if name is None:
             continue
         kind = {"Library": [], "Bundle": ["bundles"], "Plugin": ["plugins"]}[m.group(1)]
-        _catalog_use(build, name, [*kind, *normalize_alias(m.group(2)).split(".")], m.start(), m.end(), add)
+        _catalog_use(build, name, [*kind, *normalize_alias(m.group(2)).split(".")], start, m.end(), add)
     return sorted(out, key=lambda p: (p.line, p.column, p.name)), unread
 
 
@@ -180,13 +181,13 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
         bundle = catalog.bundles.get(".".join(parts[1:]))
         if bundle is None:
             return
-        where = _related(Source(shown, bundle.line, bundle.column, bundle.end_column), f"bundle {bundle.alias}")
-        for member in bundle.libraries:
-            lib = catalog.libraries.get(member)
-            if lib is not None:
-                add(start, end, lib.name, lib.purl, lib.version,
-                    (f"{label} bundle {bundle.alias}", f"{label} alias {lib.alias}"),
-                    (where, _library_related(lib, shown)))
+        members = [lib for lib in (catalog.libraries.get(m) for m in bundle.libraries) if lib is not None]
+        # every member's line: one finding per rule is kept at the use, whichever member it came from
+        related = (_related(Source(shown, bundle.line, bundle.column, bundle.end_column), f"bundle {bundle.alias}"),
+                   *(_library_related(lib, shown) for lib in members))
+        for lib in members:
+            add(start, end, lib.name, lib.purl, lib.version,
+                (f"{label} bundle {bundle.alias}", f"{label} alias {lib.alias}"), related)
         return
     if parts[0] == "plugins":
         plugin: Plugin | None = catalog.plugins.get(".".join(parts[1:]))
