@@ -181,13 +181,13 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
         bundle = catalog.bundles.get(".".join(parts[1:]))
         if bundle is None:
             return
-        members = [lib for lib in (catalog.libraries.get(m) for m in bundle.libraries) if lib is not None]
+        members = [catalog.libraries[m] for m in bundle.libraries if m in catalog.libraries]
         # every member's line: one finding per rule is kept at the use, whichever member it came from
         related = (_related(Source(shown, bundle.line, bundle.column, bundle.end_column), f"bundle {bundle.alias}"),
                    *(_library_related(lib, shown) for lib in members))
-        for lib in members:
-            add(start, end, lib.name, lib.purl, lib.version,
-                (f"{label} bundle {bundle.alias}", f"{label} alias {lib.alias}"), related)
+        for member in members:
+            add(start, end, member.name, member.purl, member.version,
+                (f"{label} bundle {bundle.alias}", f"{label} alias {member.alias}"), related)
         return
     if parts[0] == "plugins":
         plugin: Plugin | None = catalog.plugins.get(".".join(parts[1:]))
@@ -195,7 +195,7 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
             add(start, end, plugin.name, plugin.purl, plugin.version, (f"{label} plugin {plugin.alias}",),
                 (_related(Source(shown, plugin.line, plugin.column, plugin.end_column), f"plugin {plugin.alias}"),))
         return
-    lib = catalog.libraries.get(".".join(parts))
+    lib: Library | None = catalog.libraries.get(".".join(parts))
     if lib is not None:
         add(start, end, lib.name, lib.purl, lib.version, (f"{label} alias {lib.alias}",),
             (_library_related(lib, shown),))

@@ -64,7 +64,8 @@ def test_the_dependency_path_names_the_alias_and_the_catalog_line_is_related() -
     assert core.package.version == "2.3.0" and core.package.scope == "implementation"
     assert "via version catalog alias tiktok-open-sdk-core" in core.message
     assert (core.location.start_column, core.location.end_column) == (20, 45)  # `libs.tiktok.open.sdk.core`
-    assert _related(core) == [("gradle/libs.versions.toml", _line("gradle/libs.versions.toml", "tiktok-open-sdk-core ="),
+    catalog_line = _line("gradle/libs.versions.toml", "tiktok-open-sdk-core =")
+    assert _related(core) == [("gradle/libs.versions.toml", catalog_line,
                                "version catalog alias tiktok-open-sdk-core = "
                                "com.tiktok.open.sdk:tiktok-open-sdk-core:2.3.0")]
 
@@ -115,7 +116,8 @@ def test_the_scan_of_the_app_has_no_notifications_and_no_finding_for_look_alikes
 
 def _catalog(text: str) -> GradleBuild:
     build = GradleBuild(root="/x")
-    build.catalogs["libs"] = (gradle_catalog.read_catalog("gradle/libs.versions.toml", text), "gradle/libs.versions.toml")
+    shown = "gradle/libs.versions.toml"
+    build.catalogs["libs"] = (gradle_catalog.read_catalog(shown, text), shown)
     build.declared.add("libs")
     return build
 
@@ -251,9 +253,9 @@ def test_a_build_script_inside_an_archive_is_read_alone(tmp_path: Path) -> None:
 
 def test_constant_expansion_is_bounded(tmp_path: Path) -> None:
     chain = "\n".join(f'    const val v{i} = "${{Versions.v{i + 1}}}"' for i in range(20))
-    _write(tmp_path, {"settings.gradle.kts": SETTINGS,
-                      "buildSrc/src/main/kotlin/Versions.kt": f'object Versions {{\n{chain}\n    const val v20 = "1"\n}}\n'
-                      'object Deps {\n    const val sdk = "com.tiktok.open.sdk:tiktok-open-sdk-core:${Versions.v0}"\n}\n',
+    deps = 'object Deps {\n    const val sdk = "com.tiktok.open.sdk:tiktok-open-sdk-core:${Versions.v0}"\n}\n'
+    versions = f'object Versions {{\n{chain}\n    const val v20 = "1"\n}}\n'
+    _write(tmp_path, {"settings.gradle.kts": SETTINGS, "buildSrc/src/main/kotlin/Versions.kt": versions + deps,
                       "app/build.gradle.kts": "dependencies {\n    implementation(Deps.sdk)\n}\n"})
     build = gradle_build.BuildReader(str(tmp_path), str(tmp_path), str(tmp_path)).read()
     assert "sdk" not in build.constants
