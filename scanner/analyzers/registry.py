@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.android.manifest import AndroidManifestAnalyzer
+from scanner.analyzers.android.proguard import ProguardAnalyzer
+from scanner.analyzers.android.r8_mapping import R8MappingAnalyzer
 from scanner.analyzers.binary.ar import StaticLibraryAnalyzer
 from scanner.analyzers.binary.axml import AxmlAnalyzer
 from scanner.analyzers.binary.classfile import ClassFileAnalyzer
@@ -138,6 +141,9 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SwiftPackageAnalyzer,
     SwiftResolvedAnalyzer,
     PythonAnalyzer,
+    ProguardAnalyzer,
+    R8MappingAnalyzer,
+    AndroidManifestAnalyzer,
 )
 
 

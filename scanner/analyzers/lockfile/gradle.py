@@ -223,6 +223,9 @@ class GradleAnalyzer(ParserAnalyzer):
     # run without a prefilter candidate too: `implementation(Deps.social)` names no TikTok literal
     needs_candidates: ClassVar[bool] = False
     patterns: ClassVar[tuple[str, ...]] = ("*.gradle", "*.gradle.kts")
+    inputs_note: ClassVar[str] = ("version catalog accessors (`libs.x`, `libs.bundles.x`, `alias(libs.plugins.x)`, "
+                                  "`findLibrary`, custom catalogs) and buildSrc / convention-build constants resolved "
+                                  "to the line of use")
     parse = staticmethod(parse)
 
     def __init__(self) -> None:
