@@ -27,7 +27,7 @@ from scanner.analyzers.lockfile._support.lines import LineIndex
 from scanner.analyzers.lockfile._support.source import blank_comments, check_balanced
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.analyzers.lockfile.gradle_build import CATALOG_BUILDER, BuildReader, GradleBuild, Source, build_root
-from scanner.analyzers.lockfile.gradle_catalog import Library, Plugin, normalize_alias
+from scanner.analyzers.lockfile.gradle_catalog import Entry, Library, Plugin, normalize_alias
 from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
 from scanner.model import Fact, Level, Location, Notification, Related, SkipReason
@@ -183,7 +183,7 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
             return
         members = [catalog.libraries[m] for m in bundle.libraries if m in catalog.libraries]
         # every member's line: one finding per rule is kept at the use, whichever member it came from
-        related = (_related(Source(shown, bundle.line, bundle.column, bundle.end_column), f"bundle {bundle.alias}"),
+        related = (_related(_source(bundle, shown), f"bundle {bundle.alias}"),
                    *(_library_related(lib, shown) for lib in members))
         for member in members:
             add(start, end, member.name, member.purl, member.version,
@@ -193,7 +193,7 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
         plugin: Plugin | None = catalog.plugins.get(".".join(parts[1:]))
         if plugin is not None:
             add(start, end, plugin.name, plugin.purl, plugin.version, (f"{label} plugin {plugin.alias}",),
-                (_related(Source(shown, plugin.line, plugin.column, plugin.end_column), f"plugin {plugin.alias}"),))
+                (_related(_source(plugin, shown), f"plugin {plugin.alias}"),))
         return
     lib: Library | None = catalog.libraries.get(".".join(parts))
     if lib is not None:
@@ -203,8 +203,12 @@ def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, en
 
 def _library_related(lib: Library, shown: str) -> Related:
     version = f":{lib.version}" if lib.version else ""
-    return _related(Source(shown, lib.line, lib.column, lib.end_column),
+    return _related(_source(lib, shown),
                     f"version catalog alias {lib.alias} = {lib.name}{version}")
+
+
+def _source(entry: Entry, shown: str) -> Source:
+    return Source(shown, entry.line, entry.column, entry.end_column)
 
 
 def _related(source: Source, message: str) -> Related:

@@ -177,7 +177,8 @@ class BuildReader:
             line, column = lines.position(m.start("alias"))
             alias = m.group("alias")
             catalog.libraries.setdefault(normalize_alias(alias), Library(
-                alias, m.group("g"), m.group("a"), m.group("v"), line, column, column + len(alias)))
+                alias, line, column, column + len(alias), group=m.group("g"), artifact=m.group("a"),
+                version=m.group("v")))
 
     def _constants(self, roots: list[str]) -> None:
         raw: list[tuple[str, str, Source]] = []

@@ -34,16 +34,20 @@ def normalize_alias(alias: str) -> str:
 
 
 @dataclass(frozen=True)
-class Library:
-    """One `[libraries]` entry; `line`/`column` are 1-based, where its alias is written."""
+class Entry:
+    """Where a catalog entry's alias is written: `line`/`column`/`end_column` 1-based, end exclusive."""
 
     alias: str
-    group: str
-    artifact: str
-    version: str | None
     line: int
     column: int
     end_column: int
+
+
+@dataclass(frozen=True)
+class Library(Entry):
+    group: str
+    artifact: str
+    version: str | None
 
     @property
     def name(self) -> str:
@@ -55,32 +59,18 @@ class Library:
 
 
 @dataclass(frozen=True)
-class Bundle:
-    alias: str
+class Bundle(Entry):
     libraries: tuple[str, ...]  # normalized library aliases
-    line: int
-    column: int
-    end_column: int
 
 
 @dataclass(frozen=True)
-class Plugin:
-    """A `[plugins]` entry; Gradle resolves it through the plugin marker `id:id.gradle.plugin`."""
-
-    alias: str
-    id: str
-    version: str | None
-    line: int
-    column: int
-    end_column: int
+class Plugin(Library):
+    """A `[plugins]` entry, as the coordinates Gradle resolves it through: the plugin marker
+    `id:id.gradle.plugin` (group = the plugin id)."""
 
     @property
-    def name(self) -> str:
-        return f"{self.id}:{self.id}.gradle.plugin"
-
-    @property
-    def purl(self) -> str:
-        return MAVEN.purl(f"{self.id}.gradle.plugin", self.version, namespace=self.id)
+    def id(self) -> str:
+        return self.group
 
 
 @dataclass
@@ -167,15 +157,15 @@ def read_catalog(path: str, text: str) -> Catalog:
             problems.append((SkipReason.PARSE_ERROR, f"library {alias!r} {exc}; entry skipped"))
             continue
         version = _version(alias, version_spec, versions, problems)
-        out.libraries[normalize_alias(alias)] = Library(alias, group, artifact, version,
-                                                        *_span(doc, "libraries", alias))
+        out.libraries[normalize_alias(alias)] = Library(alias, *_span(doc, "libraries", alias), group=group,
+                                                        artifact=artifact, version=version)
     bundles = data.get("bundles", {})
     for alias, members in bundles.items() if isinstance(bundles, dict) else ():
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             problems.append((SkipReason.PARSE_ERROR, f"bundle {alias!r} must be an array of library aliases; skipped"))
             continue
-        out.bundles[normalize_alias(alias)] = Bundle(alias, tuple(normalize_alias(m) for m in members),
-                                                     *_span(doc, "bundles", alias))
+        out.bundles[normalize_alias(alias)] = Bundle(alias, *_span(doc, "bundles", alias),
+                                                     libraries=tuple(normalize_alias(m) for m in members))
     plugins = data.get("plugins", {})
     for alias, spec in plugins.items() if isinstance(plugins, dict) else ():
         plugin_id: Any = None
@@ -188,7 +178,8 @@ def read_catalog(path: str, text: str) -> Catalog:
             problems.append((SkipReason.PARSE_ERROR, f"plugin {alias!r} has no id; skipped"))
             continue
         resolved = _version(alias, plugin_version or None, versions, problems)
-        out.plugins[normalize_alias(alias)] = Plugin(alias, plugin_id, resolved, *_span(doc, "plugins", alias))
+        out.plugins[normalize_alias(alias)] = Plugin(alias, *_span(doc, "plugins", alias), group=plugin_id,
+                                                     artifact=f"{plugin_id}.gradle.plugin", version=resolved)
     return out
 
 
