@@ -25,10 +25,12 @@ class R8MappingAnalyzer:
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
+    filenames: ClassVar[tuple[str, ...]] = ("mapping.txt",)  # what AGP writes to build/outputs/mapping/<variant>/
+    patterns: ClassVar[tuple[str, ...]] = ("*-mapping.txt", "*.mapping.txt")  # renamed copies kept per release
 
     def wants(self, path: str, is_text: bool) -> bool:
         base = path.rsplit("/", 1)[-1]
-        return is_text and (base == "mapping.txt" or base.endswith((".mapping.txt", "-mapping.txt")))
+        return is_text and (base in self.filenames or base.endswith((".mapping.txt", "-mapping.txt")))
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         data = file.data
