@@ -30,7 +30,9 @@ class AndroidManifestAnalyzer:
     handles_long_lines: ClassVar[bool] = False
 
     def wants(self, path: str, is_text: bool) -> bool:
-        return is_text and path.rsplit("/", 1)[-1] == "AndroidManifest.xml"
+        # React Native libraries ship `AndroidManifestNew.xml` beside the old one for AGP 8 namespaces
+        base = path.rsplit("/", 1)[-1]
+        return is_text and base.startswith("AndroidManifest") and base.endswith(".xml")
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         root = load_xml(file.display_path, file.text)

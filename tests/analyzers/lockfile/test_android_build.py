@@ -139,3 +139,14 @@ def test_a_local_aar_of_another_sdk_gives_nothing(tmp_path: Path) -> None:
 def test_the_projects_scan_without_notifications() -> None:
     for project in ("app", "clean", "tiktok-share", "r8-app"):
         assert _scan(project).notifications == [], project
+
+
+def test_react_native_libraries_android_manifest_new_is_read(tmp_path: Path) -> None:
+    """RN libraries keep `AndroidManifestNew.xml` (no `package=`, for AGP 8) beside the old manifest."""
+    target = tmp_path / "android" / "src" / "main" / "AndroidManifestNew.xml"
+    target.parent.mkdir(parents=True)
+    target.write_text('<manifest xmlns:android="http://schemas.android.com/apk/res/android">\n  <queries>\n'
+                      '    <package android:name="com.zhiliaoapp.musically" />\n  </queries>\n</manifest>\n')
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
+    assert [(f.location.path, f.location.start_line, f.rule_id, f.analyzer) for f in result.findings] == [
+        ("android/src/main/AndroidManifestNew.xml", 3, "TT405", "android/manifest")]
