@@ -23,6 +23,8 @@ from scanner.analyzers.lockfile.cartfile_resolved import CartfileResolvedAnalyze
 from scanner.analyzers.lockfile.composer_json import ComposerJsonAnalyzer
 from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
 from scanner.analyzers.lockfile.cordova_plugin import CordovaPluginAnalyzer
+from scanner.analyzers.lockfile.expo_config import ExpoConfigAnalyzer
+from scanner.analyzers.lockfile.flutter_plugins import FlutterPluginsAnalyzer
 from scanner.analyzers.lockfile.gemfile import GemfileAnalyzer
 from scanner.analyzers.lockfile.gemfile_lock import GemfileLockAnalyzer
 from scanner.analyzers.lockfile.gemspec import GemspecAnalyzer
@@ -53,6 +55,7 @@ from scanner.analyzers.lockfile.pylock import PylockAnalyzer
 from scanner.analyzers.lockfile.pyproject import PyprojectAnalyzer
 from scanner.analyzers.lockfile.python_metadata import PythonMetadataAnalyzer
 from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAnalyzer
+from scanner.analyzers.lockfile.react_native_config import ReactNativeConfigAnalyzer
 from scanner.analyzers.lockfile.sbom_cyclonedx import CycloneDxAnalyzer
 from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
 from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
@@ -144,6 +147,9 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ProguardAnalyzer,
     R8MappingAnalyzer,
     AndroidManifestAnalyzer,
+    ExpoConfigAnalyzer,
+    FlutterPluginsAnalyzer,
+    ReactNativeConfigAnalyzer,
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
+from scanner.analyzers.lockfile._support.lines import LineIndex
 from scanner.model import Context, Fact, FactKind, Location, PackageRef, Related
 
 
@@ -35,6 +36,14 @@ class DeclaredPackage:
 
 
 Parser = Callable[[str, str], list[DeclaredPackage]]
+
+
+def declared_at(lines: LineIndex, offset: int, length: int, purl: str, ecosystem: str, name: str,
+                version: str | None, *, direct: bool | None, scope: str | None) -> DeclaredPackage:
+    """A package named by the `length` characters at 0-based `offset` of the text `lines` indexes."""
+    line, column = lines.position(offset)
+    return DeclaredPackage(purl=purl, ecosystem=ecosystem, name=name, version=version, line=line, column=column,
+                           end_column=column + length, direct=direct, scope=scope)
 
 
 class ParserAnalyzer:
