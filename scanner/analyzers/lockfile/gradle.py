@@ -136,7 +136,7 @@ def resolve(path: str, text: str, build: GradleBuild) -> tuple[list[DeclaredPack
             end_column=lines.column(end), direct=True, dependency_path=(*via, name),
             scope=_configuration(code, start), related=related))
 
-    for m in _CHAIN.finditer(code):
+    for m in _CHAIN.finditer(_blank_strings(code)):
         parts = [p.strip() for p in m.group(1).split(".")]
         end = m.end()
         if len(parts) > 1 and parts[0] in names:
@@ -153,8 +153,7 @@ def resolve(path: str, text: str, build: GradleBuild) -> tuple[list[DeclaredPack
         elif parts[-1] in build.constants and code[end:end + 1] != "(":
             chain = ".".join(parts)
             for const in build.constants[parts[-1]]:
-                if const.qualified == chain or chain.endswith("." + const.qualified) or \
-                        (len(parts) > 1 and const.qualified.endswith("." + chain)):
+                if _names_constant(chain, const.qualified):
                     g, a, v = _split(const.value)
                     add(m.start(), end, f"{g}:{a}", MAVEN.purl(a, v, namespace=g), v,
                         (f"build constant {const.qualified}",),
@@ -172,6 +171,29 @@ def resolve(path: str, text: str, build: GradleBuild) -> tuple[list[DeclaredPack
         kind = {"Library": [], "Bundle": ["bundles"], "Plugin": ["plugins"]}[m.group(1)]
         _catalog_use(build, name, [*kind, *normalize_alias(m.group(2)).split(".")], start, m.end(), add)
     return sorted(out, key=lambda p: (p.line, p.column, p.name)), unread
+
+
+def _names_constant(chain: str, qualified: str) -> bool:
+    """`Deps.x` names `Deps.x`, `com.example.Deps.x` (package-qualified) and, after an import of
+    `Libs.TikTok`, `TikTok.x` names `Libs.TikTok.x`; a top-level constant only by its bare name."""
+    if chain == qualified:
+        return True
+    if "." not in qualified or "." not in chain:
+        return False
+    return chain.endswith("." + qualified) or qualified.endswith("." + chain)
+
+
+_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_TEMPLATE = re.compile(r"\$\{[^}\n]*\}")
+
+
+def _blank_strings(code: str) -> str:
+    """String contents blanked (offsets kept), except `${...}` templates: names in prose are no uses."""
+    def blank(m: re.Match[str]) -> str:
+        text = m.group(0)
+        keep = {i for t in _TEMPLATE.finditer(text) for i in range(t.start() + 2, t.end() - 1)}
+        return "".join(ch if i in keep or i in (0, len(text) - 1) else " " for i, ch in enumerate(text))
+    return _STRING.sub(blank, code)
 
 
 def _catalog_use(build: GradleBuild, name: str, parts: list[str], start: int, end: int, add: _Add) -> None:

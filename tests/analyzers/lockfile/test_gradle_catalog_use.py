@@ -286,3 +286,20 @@ public final class Deps {
         ("com.squareup.okhttp3:okhttp", "4.12.0", 4),
         ("com.tiktok.open.sdk:tiktok-open-sdk-share", "2.3.0", 5),  # `import Libs.TikTok` then `TikTok.share`
     ]
+
+
+def test_names_inside_strings_are_not_uses_but_templates_are(tmp_path: Path) -> None:
+    build = _catalog(CATALOG)
+    text = ('dependencies {\n    println("see libs.tiktok.open.sdk.core")\n'
+            '    implementation("${libs.tiktok.open.sdk.core.get()}")\n}\n')
+    pkgs, _ = gradle.resolve("build.gradle.kts", text, build)
+    assert [(p.name, p.line) for p in pkgs] == [("com.tiktok.open.sdk:tiktok-open-sdk-core", 3)]
+
+
+def test_a_top_level_constant_is_named_by_its_bare_name_only(tmp_path: Path) -> None:
+    _write(tmp_path, {"buildSrc/src/main/kotlin/Sdk.kt":
+                      'const val sdk = "com.tiktok.open.sdk:tiktok-open-sdk-core:2.3.0"\n'})
+    build = gradle_build.BuildReader(str(tmp_path), str(tmp_path), str(tmp_path)).read()
+    text = "dependencies {\n    implementation(sdk)\n    implementation(project.extra.sdk)\n}\n"
+    pkgs, _ = gradle.resolve("build.gradle.kts", text, build)
+    assert [(p.name, p.line) for p in pkgs] == [("com.tiktok.open.sdk:tiktok-open-sdk-core", 2)]
