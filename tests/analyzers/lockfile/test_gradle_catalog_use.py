@@ -303,3 +303,16 @@ def test_a_top_level_constant_is_named_by_its_bare_name_only(tmp_path: Path) -> 
     text = "dependencies {\n    implementation(sdk)\n    implementation(project.extra.sdk)\n}\n"
     pkgs, _ = gradle.resolve("build.gradle.kts", text, build)
     assert [(p.name, p.line) for p in pkgs] == [("com.tiktok.open.sdk:tiktok-open-sdk-core", 2)]
+
+
+def test_a_catalog_built_in_the_settings_script_resolves_to_its_library_call() -> None:
+    root = FIXTURES / "native" / "android"
+    build = gradle_build.BuildReader(str(root), str(root), str(root)).read()
+    assert sorted(build.catalogs) == ["ads", "libs"]
+    pkgs, _ = gradle.resolve("app/build.gradle.kts", "dependencies {\n    implementation(ads.pangle)\n}\n", build)
+    [pkg] = pkgs
+    assert (pkg.name, pkg.version, pkg.dependency_path[0]) == ("com.pangle.global:ads-sdk", "6.2.0.7",
+                                                              "version catalog ads alias pangle")
+    settings_line = next(i for i, line in enumerate((root / "settings.gradle.kts").read_text().splitlines(), 1)
+                         if 'library("pangle"' in line)
+    assert [(r.location.path, r.location.start_line) for r in pkg.related] == [("settings.gradle.kts", settings_line)]
