@@ -316,3 +316,13 @@ def test_a_catalog_built_in_the_settings_script_resolves_to_its_library_call() -
     settings_line = next(i for i, line in enumerate((root / "settings.gradle.kts").read_text().splitlines(), 1)
                          if 'library("pangle"' in line)
     assert [(r.location.path, r.location.start_line) for r in pkg.related] == [("settings.gradle.kts", settings_line)]
+
+
+def test_a_catalog_over_gradles_entry_limit_is_read_up_to_it() -> None:
+    entries = "\n".join(f'lib{i} = "com.example:lib{i}:1.0"' for i in range(gradle_catalog.MAX_ENTRIES))
+    text = f'[libraries]\ntiktok = "com.tiktok.open.sdk:tiktok-open-sdk-core:2.3.0"\n{entries}\n'
+    catalog = gradle_catalog.read_catalog("libs.versions.toml", text)
+    assert len(catalog.libraries) == gradle_catalog.MAX_ENTRIES
+    assert catalog.libraries["tiktok"].line == 2
+    assert catalog.problems == [(SkipReason.LIMIT, f"more than {gradle_catalog.MAX_ENTRIES} entries (Gradle's "
+                                                   f"limit); the rest not read")]
