@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
@@ -53,7 +54,7 @@ class Library(Entry):
     def name(self) -> str:
         return f"{self.group}:{self.artifact}"
 
-    @property
+    @cached_property  # a catalog entry is named by many build scripts; packageurl is not cheap
     def purl(self) -> str:
         return MAVEN.purl(self.artifact, self.version, namespace=self.group)
 
