@@ -326,3 +326,18 @@ def test_a_catalog_over_gradles_entry_limit_is_read_up_to_it() -> None:
     assert catalog.libraries["tiktok"].line == 2
     assert catalog.problems == [(SkipReason.LIMIT, f"more than {gradle_catalog.MAX_ENTRIES} entries (Gradle's "
                                                    f"limit); the rest not read")]
+
+
+def test_groovy_settings_name_custom_catalogs_and_the_default_extension_name(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "settings.gradle": "dependencyResolutionManagement {\n    defaultLibrariesExtensionName = 'projectLibs'\n"
+                           "    versionCatalogs {\n        deps {\n"
+                           "            from(files('gradle/deps.versions.toml'))\n        }\n    }\n}\n",
+        "gradle/libs.versions.toml": CATALOG,
+        "gradle/deps.versions.toml": '[libraries]\nbusiness = "com.github.tiktok:tiktok-business-android-sdk:1.3.7"\n',
+        "app/build.gradle": "dependencies {\n    implementation projectLibs.tiktok.open.sdk.core\n"
+                            "    implementation deps.business\n    implementation libs.tiktok.open.sdk.auth\n}\n"})
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
+    assert sorted((f.location.path, f.location.start_line, f.rule_id) for f in result.findings
+                  if f.location.path == "app/build.gradle") == [
+        ("app/build.gradle", 2, "TT101"), ("app/build.gradle", 3, "TT102")]  # `libs` is not the name any more
