@@ -173,7 +173,9 @@ class BuildReader:
         lines = LineIndex(text)
         for m in CATALOG_BUILDER.finditer(code):
             name = _owner(code, m.start(), default_name)
-            catalog = self.build.catalogs.setdefault(name, (Catalog(), shown))[0]
+            catalog, where = self.build.catalogs.setdefault(name, (Catalog(), shown))
+            if where != shown:  # added to a catalog imported from a file: entries keep one path per catalog
+                continue
             line, column = lines.position(m.start("alias"))
             alias = m.group("alias")
             catalog.libraries.setdefault(normalize_alias(alias), Library(
