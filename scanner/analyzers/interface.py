@@ -30,6 +30,11 @@ class FileInput:
     needles: Needles
     limits: Limits
     notifications: list[Notification] = field(default_factory=list)
+    # The file on disk (absolute) and the scan root it was found under; None for archive members and
+    # content not on disk. For formats whose meaning lives in a sibling file (a build script's
+    # version catalog): read it with scanner.core.safe_open, never above `scan_root`.
+    origin: str | None = None
+    scan_root: str | None = None
 
     @property
     def display_path(self) -> str:

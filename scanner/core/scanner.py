@@ -101,7 +101,7 @@ class Scanner:
                 f"{ref.path}: grew past the {limits.max_file_size}-byte file size limit while read; not read"))
             return outcome
         outcome.bytes_read = len(data)
-        self._guarded(ref.path, data, outcome)
+        self._guarded(ref.path, data, outcome, ref)
         return outcome
 
     def scan_bytes(self, path: str, data: bytes) -> FileOutcome:
@@ -110,7 +110,7 @@ class Scanner:
         self._guarded(path, data, outcome)
         return outcome
 
-    def _guarded(self, path: str, data: bytes, outcome: FileOutcome) -> None:
+    def _guarded(self, path: str, data: bytes, outcome: FileOutcome, ref: FileRef | None = None) -> None:
         """The per-file error boundary: nothing a file does escapes as an exception.
 
         Findings already made for the file (earlier archive members, earlier analyzers) stay in
@@ -125,7 +125,7 @@ class Scanner:
         budget = ArchiveBudget(remaining=limits.max_archive_total, members_left=limits.max_archive_members)
         try:
             with time_budget(limits.file_timeout):
-                self._process(path, (), data, 0, budget, outcome)
+                self._process(path, (), data, 0, budget, outcome, ref)
                 if budget.notes_dropped:
                     outcome.notifications.append(Notification(
                         path, SkipReason.LIMIT,
@@ -148,7 +148,7 @@ class Scanner:
                 f"{path}: internal error while analyzing: {type(exc).__name__}: {exc}", Level.ERROR))
 
     def _process(self, path: str, members: tuple[str, ...], data: bytes, depth: int,
-                 budget: ArchiveBudget, outcome: FileOutcome) -> None:
+                 budget: ArchiveBudget, outcome: FileOutcome, ref: FileRef | None = None) -> None:
         inner = members[-1] if members else path
         shown = "!/".join((path, *members))
         kind = archive_kind(inner, data[:512])
@@ -181,7 +181,9 @@ class Scanner:
         if text and len(data) > self.limits.max_line_length:
             wanting = self._long_lines(shown, data, wanting, outcome)
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
-                         needles=self.needles, limits=self.limits)
+                         needles=self.needles, limits=self.limits,
+                         origin=ref.abspath if ref is not None and not members else None,
+                         scan_root=ref.root if ref is not None else None)
         facts: list[tuple[int, Fact]] = []
         stopped: FileTimeout | None = None
         for analyzer in wanting:
