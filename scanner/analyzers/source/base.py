@@ -75,8 +75,18 @@ def query_text(name: str) -> str:
 
 def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None
           ) -> Any:
-    """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS."""
+    """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS.
+
+    Callers ask `too_costly` first; a parse that is refused anyway (a worker's retry without
+    native parsers, an embedded range too deep) raises NativeParseRefused, a RecursionError.
+    """
     import tree_sitter
+
+    from scanner.core.native import NativeParseRefused, tree_sitter_refusal
+
+    refused = tree_sitter_refusal(data)
+    if refused is not None:
+        raise NativeParseRefused(f"{spec.key} not parsed: {refused}")
 
     parser = tree_sitter.Parser(language(spec))
     if ranges:
@@ -112,13 +122,19 @@ def longest_line(file: FileInput) -> int:
 
 
 def too_costly(file: FileInput) -> str | None:
-    """Why `file` should be token-matched instead of parsed, or None to parse it."""
+    """Why `file` should be token-matched instead of parsed, or None to parse it.
+
+    Besides size and line length: nesting deep enough to make the native parser or its query run
+    for minutes, and a retry of a file that already crashed or hung a worker (scanner.core.native).
+    """
+    from scanner.core.native import tree_sitter_refusal
+
     if len(file.data) > MAX_PARSE_BYTES:
         return f"{len(file.data)} bytes is over the {MAX_PARSE_BYTES}-byte parse limit"
     longest = longest_line(file)
     if longest > file.limits.max_line_length:
         return f"a {longest}-byte line is over the {file.limits.max_line_length}-byte line limit"
-    return None
+    return tree_sitter_refusal(file.data)
 
 
 class TreeSitterAnalyzer:
