@@ -13,6 +13,7 @@ every native parse is then refused and the token fallback runs (worker-bootstrap
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import accumulate, count
 from operator import sub
 
@@ -26,6 +27,9 @@ _BRACKETS = bytes(_OPEN if chr(b) in "([{" else _CLOSE if chr(b) in ")]}" else _
 _NOT_BRACKETS = bytes(b for b in range(256) if chr(b) not in "()[]{}")
 
 _allowed = True
+# Native parses per grammar key since start, in this process plus those its workers reported back
+# (scanner.core.parallel adds each batch's count): tests prove with it what was (not) parsed.
+PARSE_CALLS: Counter[str] = Counter()
 
 
 class NativeParseRefused(RecursionError):

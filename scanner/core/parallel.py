@@ -32,7 +32,7 @@ from typing import Any
 from scanner.analyzers.interface import Analyzer
 from scanner.config import ScanConfig
 from scanner.core.budget import install_alarm
-from scanner.core.native import allow_native_parsers
+from scanner.core.native import PARSE_CALLS, allow_native_parsers
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.core.walk import FileRef
 from scanner.model import Level, Notification, SkipReason
@@ -104,6 +104,7 @@ def _serve(conn: Any, beat: Any, scanner: Scanner | None, config: ScanConfig, ru
             return
         items, safe = msg
         allow_native_parsers(not safe)
+        parsed = PARSE_CALLS.copy()
         merged = FileOutcome(files=0)
         for index, item in enumerate(items):
             beat[0] = 0.0  # the parent ignores the slot while it is being written
@@ -118,6 +119,7 @@ def _serve(conn: Any, beat: Any, scanner: Scanner | None, config: ScanConfig, ru
             merged.files += 1
         beat[0] = 0.0
         beat[1] = -1.0
+        merged.parses = dict(PARSE_CALLS - parsed)
         conn.send(merged)
 
 
@@ -253,6 +255,7 @@ class WorkerPool:
                             worker.job = None
                             worker.served += 1
                             self.start_failures = 0
+                            PARSE_CALLS.update(outcome.parses)
                             absorb(outcome)
                             if job.cause is not None:
                                 absorb(FileOutcome(notifications=[job.cause], files=0))

@@ -9,20 +9,20 @@ are too long to parse cheaply (minified bundles, source maps) get bounded token 
 from __future__ import annotations
 
 import importlib
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.languages import LanguageSpec, spec_for
+from scanner.core.native import PARSE_CALLS
 from scanner.errors import AnalysisError
 from scanner.model import Fact, Level, Notification, SkipReason
 
 QUERY_DIR = Path(__file__).parent / "queries"
 MAX_PARSE_BYTES = 16 * 1024 * 1024  # larger files are token-matched: parse trees cost ~10x the source
 
-PARSE_CALLS: Counter[str] = Counter()  # language key -> parses since start (tests read this)
+# PARSE_CALLS (scanner.core.native): language key -> parses since start, worker processes' included
 
 _LANGUAGES: dict[str, Any] = {}
 _QUERIES: dict[str, Any] = {}
