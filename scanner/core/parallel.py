@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import signal
 import sys
 import threading
@@ -31,6 +32,7 @@ from typing import Any
 
 from scanner.analyzers.interface import Analyzer
 from scanner.config import ScanConfig
+from scanner.core import forked
 from scanner.core.budget import install_alarm
 from scanner.core.native import PARSE_CALLS, allow_native_parsers
 from scanner.core.scanner import FileOutcome, Scanner
@@ -157,8 +159,8 @@ class _Worker:
 
 
 def _context() -> Any:
-    """fork on Linux when this process has no other thread: workers inherit the compiled scanner
-    and start in milliseconds. Elsewhere forkserver (POSIX) or spawn."""
+    """Where scanner.core.forked cannot fork: multiprocessing's fork when this process has no other
+    thread (workers inherit the compiled scanner), else forkserver (POSIX) or spawn."""
     import multiprocessing
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:
@@ -176,12 +178,16 @@ class WorkerPool:
         self.jobs = max(1, jobs)
         self.analyzer_classes = analyzer_classes if analyzer_classes is not None else \
             tuple(type(a) for a in scanner.analyzers)
-        self.ctx = _context()
+        self.ctx = None if forked.available() else _context()
         self.file_timeout = config.limits.file_timeout
         self.deadline = _kill_deadline(self.file_timeout)
         self.start_failures = 0
 
     def _start(self) -> _Worker:
+        if self.ctx is None:  # a bare fork: ~2 ms, no multiprocessing imports
+            proc = forked.ForkedProcess(_serve, (self.scanner, self.config, self.scanner.ruleset,
+                                                 self.analyzer_classes, WORKER_MEMORY))
+            return _Worker(proc, proc.conn, proc.beat)
         parent, child = self.ctx.Pipe()
         beat = self.ctx.RawArray("d", 2)
         beat[1] = -1.0
@@ -240,10 +246,8 @@ class WorkerPool:
                 busy = [w for w in workers if w is not None and w.job is not None]
                 if not busy:
                     return
-                from multiprocessing.connection import wait
-
-                ready = set(wait([x for w in busy for x in (w.conn, w.proc.sentinel)],
-                                 timeout=1.0 if self.deadline else None))
+                ready = set(select.select([x for w in busy for x in (w.conn, w.proc.sentinel)], [], [],
+                                          1.0 if self.deadline else None)[0])
                 now = time.monotonic()
                 for slot, worker in enumerate(workers):
                     if worker is None or worker.job is None:
