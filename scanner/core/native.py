@@ -54,7 +54,8 @@ def bracket_depth(data: bytes, stop_above: int = MAX_BRACKET_DEPTH) -> int:
     """Deepest nesting of (), [] and {} (brackets in strings and comments count too: an upper bound).
 
     Runs in C: the brackets are kept with `bytes.translate`, mapped to 2 (open) or 0 (close), and
-    depth after k brackets is their running sum minus k. Unbalanced closers count as depth 0.
+    depth after k brackets is their running sum minus k. Exact past `stop_above` for well-formed
+    text; stray closers lower it (they only ever let a parse run, which the worker survives).
     """
     brackets = data.translate(None, _NOT_BRACKETS)
     if len(brackets) <= stop_above:

@@ -135,6 +135,17 @@ class NativeParserHang(_Double):
             NativeHang.misbehave(self)  # type: ignore[arg-type]
 
 
+class MemoryHog(_Double):
+    """Asks for 4 GiB at once, as a parser on a pathological input does (3.7 GB in tree-sitter-kotlin)."""
+
+    name = "test/memory-hog"
+    target = "memory-hog.txt"
+
+    def misbehave(self) -> None:
+        hog = bytearray(4 * 1024**3)
+        hog[-1] = 1
+
+
 ALL_DOUBLES = (PythonLoop, NativeHang, HardExit, Segfault, Raises, DeepRecursion, NativeParserCrash,
-               NativeParserHang)
+               NativeParserHang, MemoryHog)
 IN_PROCESS_SAFE = (PythonLoop, Raises, DeepRecursion)  # the others would take the test process down

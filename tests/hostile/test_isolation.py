@@ -168,3 +168,15 @@ def test_audit_attributes_a_worker_death_to_its_file(tmp_path: Path) -> None:
                              "file was analyzed again without native parsers (tokens matched instead of parsing)"]
         else:
             assert notes == []
+
+
+@pytest.mark.usefixtures("with_doubles")
+def test_a_worker_cannot_take_gigabytes(tmp_path: Path) -> None:
+    """The worker's address space is capped (RLIMIT_AS): a 4 GiB request fails inside the worker
+    as a MemoryError on that file (4 GiB of zeroes would be granted, untouched, without the cap)."""
+    _tree(tmp_path, ["memory-hog.txt"], good=3)
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
+    assert _good_expected(3) | {("memory-hog.txt", 1, "TT301")} <= _findings(result)
+    (reason, level, message), = _notes(result, "memory-hog.txt")
+    assert reason is SkipReason.ANALYZER_ERROR and level is Level.ERROR
+    assert "test/memory-hog failed: MemoryError" in message
