@@ -246,6 +246,10 @@ class WorkerPool:
                 busy = [w for w in workers if w is not None and w.job is not None]
                 if not busy:
                     return
+                if not queue and stream is not None:  # walk one batch ahead while the workers scan
+                    ahead = next_job()
+                    if ahead is not None:
+                        queue.append(ahead)
                 ready = set(select.select([x for w in busy for x in (w.conn, w.proc.sentinel)], [], [],
                                           1.0 if self.deadline else None)[0])
                 now = time.monotonic()
