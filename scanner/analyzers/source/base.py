@@ -84,7 +84,8 @@ def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None 
 
     from scanner.core.native import NativeParseRefused, tree_sitter_refusal
 
-    refused = tree_sitter_refusal(data)
+    # only the bytes this parse reads: an HTML file's scripts are parsed one range at a time
+    refused = tree_sitter_refusal(b"".join(data[start:end] for start, end in ranges) if ranges else data)
     if refused is not None:
         raise NativeParseRefused(f"{spec.key} not parsed: {refused}")
 
