@@ -27,8 +27,14 @@ _OPEN_FDS: set[int] = set()  # the parent's ends of every live worker's pipes: c
 
 
 def available() -> bool:
-    """Linux, pidfd_open (5.3+), and no other thread in this process (forking one is unsafe)."""
-    return sys.platform.startswith("linux") and hasattr(os, "pidfd_open") and threading.active_count() == 1
+    """Linux with pidfds (kernel 5.3+), and no other thread in this process (forking one is unsafe)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open") or threading.active_count() != 1:
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:  # an older kernel
+        return False
+    return True
 
 
 class Channel:
