@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.config import ScanConfig
-from scanner.core import parallel
+from scanner.core import forked, parallel
 from scanner.core.run import run_scan
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.core.walk import FileRef
@@ -16,8 +16,9 @@ from scanner.core.walk import FileRef
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked workers inherit the patched method")
 @pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("bare_fork", [True, False], ids=["os.fork", "multiprocessing"])
 def test_crashed_worker_loses_no_file(speed_corpus: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                      jobs: int) -> None:
+                                      jobs: int, bare_fork: bool) -> None:
     expected = run_scan(ScanConfig(roots=[str(speed_corpus)], jobs=1, srcroot=str(speed_corpus)))
     original = Scanner.scan_file
     once = tmp_path / "crashed-once"
@@ -29,6 +30,8 @@ def test_crashed_worker_loses_no_file(speed_corpus: Path, monkeypatch: pytest.Mo
         return original(self, ref)
 
     monkeypatch.setattr(Scanner, "scan_file", dying)
+    if not bare_fork:  # the transport used where scanner.core.forked cannot fork
+        monkeypatch.setattr(forked, "available", lambda: False)
     monkeypatch.setattr(parallel, "BATCH_FILES", 8)  # many batches: some still unsent when the worker dies
     got = run_scan(ScanConfig(roots=[str(speed_corpus)], jobs=jobs, srcroot=str(speed_corpus)))
     assert once.exists()
