@@ -139,8 +139,8 @@ def test_audit_attributes_a_worker_death_to_its_file(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from conftest import HERE, REPO
-
+    here = Path(__file__).resolve().parent
+    repo_root = here.parents[1]
     repos = []
     for i, bad in enumerate(["segfault.txt", "native-parser-crash.txt", None, None]):
         repo = tmp_path / f"repo{i}"
@@ -148,7 +148,7 @@ def test_audit_attributes_a_worker_death_to_its_file(tmp_path: Path) -> None:
         _tree(repo, [bad] if bad else [], good=3)
         repos.append(str(repo))
     out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "doubles_hook"), str(REPO)]),
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(here / "doubles_hook"), str(repo_root)]),
                TIKTOK_SCAN_TEST_DOUBLES="1")
     done = subprocess.run([sys.executable, "-m", "scanner", "audit", *repos, "--out", str(out), "--jobs", "2",
                            "--file-timeout", "2", "--no-progress"], env=env, capture_output=True, text=True,

@@ -23,7 +23,8 @@ from urllib.parse import unquote
 
 import native_tree
 import pytest
-from conftest import REPO
+
+REPO = Path(__file__).resolve().parents[2]
 
 GiB = 1024**3
 PEAK_RSS_LIMIT = 2 * GiB
