@@ -103,6 +103,9 @@ def _add_scan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     scan.add_argument("--include-suppressed", action="store_true", default=None,
                       help="keep suppressed and baselined findings in SARIF, with `suppressions` entries "
                            "(GitHub ignores those and would show them as open alerts)")
+    scan.add_argument("--all-locations", action="store_true", default=None,
+                      help="SARIF: one result per location inside third-party packages and binaries too (default: "
+                           "one result per component there, the other places as related locations)")
     diff = scan.add_mutually_exclusive_group()
     diff.add_argument("--staged", action="store_true",
                       help="scan only the files staged for the next commit (git)")
@@ -142,6 +145,19 @@ def _add_inventory_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     inventory.set_defaults(handler=_cmd_inventory)
 
 
+def _add_plan_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    plan = sub.add_parser("plan", help="list every file and line to change to remove each TikTok component",
+                          description="Scan PATHs (with the configuration, allowlist and baseline, as `scan` does) "
+                                      "and write a removal plan: for each component, the manifests, lockfiles, "
+                                      "imports, calls, configuration keys and vendored files to change.")
+    _add_selection_options(plan)
+    plan.add_argument("--format", "-f", choices=formats.names(formats.PLAN), default="text")
+    plan.add_argument("--output", "-o", metavar="FILE", help="write the plan to FILE instead of stdout")
+    plan.add_argument("--baseline", metavar="FILE", help="leave out findings recorded in this baseline")
+    plan.add_argument("--no-baseline", action="store_true", help="apply no baseline")
+    plan.set_defaults(handler=_cmd_plan)
+
+
 def _add_baseline_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     baseline = sub.add_parser("baseline", help="record known findings",
                               description="Record today's findings so that later scans (--baseline) show new ones.")
@@ -172,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_rules_parser(sub)
     _add_baseline_parser(sub)
     _add_inventory_parser(sub)
+    _add_plan_parser(sub)
     from scanner.audit.cli import register as register_audit
 
     register_audit(sub)
@@ -242,6 +259,7 @@ def _request(args: argparse.Namespace) -> ScanRequest:
         fail_on=Level(fail_on) if fail_on else None, engine=getattr(args, "engine", "builtin"),
         format=getattr(args, "format", None), min_level=Level(min_level) if min_level else None,
         category=getattr(args, "category", None), include_suppressed=getattr(args, "include_suppressed", None),
+        all_locations=getattr(args, "all_locations", None),
         outputs=tuple(path for _, path in _outputs(args) if path),
         strict=getattr(args, "strict", False),
     )
@@ -305,6 +323,16 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if outcome.blocked:
         sys.stdout.write(outcome.blocked)
     return outcome.exit_code
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    """`tiktok-scan plan`: the scan's policy as `scan` applies it, rendered as a removal plan; exit 0."""
+    from scanner.service import scan
+
+    outcome = scan(_request(args), _progress(args))
+    reporter = formats.get(formats.PLAN, args.format).reporter().from_options(ReportOptions())
+    _write(reporter.render(outcome.result), args.output)
+    return EXIT_CLEAN
 
 
 def _cmd_baseline_create(args: argparse.Namespace) -> int:

@@ -150,6 +150,84 @@ class Finding:
         return (loc.path, loc.members, loc.start_line, loc.start_column, self.rule_id, self.value)
 
 
+class PlaceKind(str, enum.Enum):
+    """Where a component sits: code the project owns, a third-party package instance, a binary."""
+
+    FIRST_PARTY = "first-party"
+    PACKAGE = "package"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True, order=True)
+class Place:
+    """One place a component is used in, decided from paths alone (scanner/findings/components.py).
+
+    `root`: first-party, the project directory (the nearest directory with a manifest that declares
+    TikTok, "" = the repository); package, the instance (`node_modules/x`, `Pods/X`, `vendor/x`,
+    `X.framework`, `lib.tgz!/package`...); binary, the file with its archive chain (`app.apk`).
+    """
+
+    kind: PlaceKind
+    root: str
+    package: PackageRef | None = field(default=None, compare=False)
+    vendored: bool = field(default=False, compare=False)  # a package copied in by hand, no package manager
+
+    @property
+    def label(self) -> str:
+        if self.kind is PlaceKind.FIRST_PARTY:
+            return f"{self.root}/" if self.root else "the repository"
+        return self.root
+
+
+class EvidenceKind(str, enum.Enum):
+    """How a component shows, strongest use first (the order reports list them in)."""
+
+    CALLED = "called"  # an API call or a use in code
+    IMPORTED = "imported"  # an import / require / using
+    CONFIGURED = "configured"  # configuration: Info.plist, AndroidManifest, SDK keys
+    ENDPOINT = "endpoint"  # a service host or URL in code
+    SHIPPED = "shipped"  # inside a compiled binary
+    VENDORED = "vendored"  # a copy of SDK files
+    DECLARED = "declared"  # a manifest names it
+    RESOLVED = "resolved"  # a lockfile resolves it (with the dependency path)
+    MENTIONED = "mentioned"  # comments, documentation, data about TikTok: not a use
+
+    @property
+    def is_use(self) -> bool:
+        return self in _USES
+
+
+_USES = frozenset({EvidenceKind.CALLED, EvidenceKind.IMPORTED, EvidenceKind.CONFIGURED, EvidenceKind.ENDPOINT})
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The findings of one kind in a component, as indexes into `ScanResult.findings`."""
+
+    kind: EvidenceKind
+    findings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Component:
+    """One product used in one place, with its evidence: what reports group findings into."""
+
+    product: str  # scanner.rules.model.PRODUCTS key
+    place: Place
+    evidence: tuple[Evidence, ...]  # in EvidenceKind order, each kind once
+    level: Level  # the highest level of its findings
+    declared_unused: bool = False  # declared in a manifest, never imported or called in first-party code
+    used_undeclared: bool = False  # imported or called (or a vendored copy), declared nowhere
+
+    @property
+    def findings(self) -> tuple[int, ...]:
+        return tuple(sorted(i for e in self.evidence for i in e.findings))
+
+    @property
+    def kinds(self) -> tuple[EvidenceKind, ...]:
+        return tuple(e.kind for e in self.evidence)
+
+
 class SkipReason(str, enum.Enum):
     """Why a file, or part of one, was not (fully) analyzed."""
 

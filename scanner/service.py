@@ -29,10 +29,10 @@ never instructions:
   (`AUDIT_KEYS`); its other keys are ignored, with a note;
 - inline `tiktok-scan: ignore` comments in audited code are NOT honoured (`audit_config`): they
   are the audited repository telling the audit what not to report;
-- a finding the `--config` allowlist matches is left out of its repository's result
-  (`audit_result`), so every output of an audit (per-repository SARIF, CSV, Markdown, HTML,
-  CycloneDX, SQLite history, exit code) counts the same findings; the summary says how many were
-  allowed;
+- a finding the `--config` allowlist matches stays in its repository's result, marked suppressed
+  (external, with the entry's reason) by `audit_result`: every output of an audit (per-repository
+  SARIF, CSV, Markdown, HTML, CycloneDX, SQLite history) shows it as accepted, apart from the
+  findings, and the exit code does not count it;
 - no baseline, no configuration guard, no semgrep.
 """
 
@@ -109,6 +109,7 @@ class ScanRequest:
     min_level: Level | None = None
     category: str | None = None
     include_suppressed: bool | None = None
+    all_locations: bool | None = None  # SARIF: one result per location in packages and binaries too
     outputs: tuple[str, ...] = ()  # the report files this run writes: never scanned
     strict: bool = False  # an input not (fully) read (STRICT_REASONS) makes the exit code EXIT_ERROR
 
@@ -180,7 +181,8 @@ def scan(request: ScanRequest, progress: Progress | None = None) -> ScanOutcome:
         fail_on = fail_on if fail_on.at_least(Level.NOTE) and not fail_on.at_least(Level.ERROR) else Level.ERROR
     report = ReportOptions(min_level=_pick(request.min_level, _level(fc.min_level), Level.NOTE),
                            category=_pick(request.category, fc.category, "tiktok-scan"),
-                           include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False))
+                           include_suppressed=_pick(request.include_suppressed, fc.include_suppressed, False),
+                           all_locations=_pick(request.all_locations, None, False))
     code = exit_code(result, fail_on)
     blocked = blocked_message(result, fail_on) if request.selection == "pre-commit" and code == EXIT_FINDINGS else None
     unread = tuple(n for n in result.notifications if n.reason in STRICT_REASONS) if request.strict else ()
@@ -520,17 +522,14 @@ def audit_config(root: str, files: Sequence[str] | None, options: AuditOptions) 
 
 
 def audit_result(result: ScanResult, allow: Sequence[AllowEntry]) -> tuple[ScanResult, int]:
-    """One repository's result as every audit output counts it, and how many findings `allow` left out."""
+    """One repository's result as every audit output counts it (what `allow` matches is marked
+    suppressed, not dropped), and how many findings `allow` accepted."""
     from scanner.findings.suppress import apply_allowlist
 
     if not allow:
         return result, 0
     result = replace(result, findings=list(result.findings))
-    apply_allowlist(result, allow)
-    kept = [f for f in result.findings if f.suppressed is None]
-    allowed = len(result.findings) - len(kept)
-    result.findings = kept
-    return result, allowed
+    return result, apply_allowlist(result, allow)
 
 
 def audit_exit_code(results: Iterable[ScanResult | None], fail_on: Level) -> int:

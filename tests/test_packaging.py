@@ -36,6 +36,10 @@ def test_fresh_venv_install_scans_examples(tmp_path: Path) -> None:
     where = subprocess.run([str(py), "-c", "from scanner.rules import default_signature_dir as d; print(d())"],
                            cwd=work, capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(env_dir)), where
+    report_schema = subprocess.run(  # the JSON report's schema ships in the wheel (docs/json-report.md)
+        [str(py), "-c", "from scanner.report.json_report import schema_path as s; import json; "
+                        "print(json.load(open(s()))['title'])"], cwd=work, capture_output=True, text=True, check=True)
+    assert report_schema.stdout.strip() == "tiktok-scan JSON report"
     schema = subprocess.run([str(py), "-m", "scanner", "--version"], cwd=work, capture_output=True, text=True)
     assert schema.returncode == 0 and schema.stdout.startswith("tiktok-scan ")
     assert sys.version_info >= (3, 10)

@@ -108,7 +108,7 @@ def test_an_audit_reads_only_the_users_configuration(project: Path, tmp_path_fac
         service.plan_audit(AuditRequest(excludes=("[z-a]",)))
 
 
-def test_audits_never_honour_inline_comments_and_leave_allowed_findings_out() -> None:
+def test_audits_never_honour_inline_comments_and_mark_allowed_findings_accepted() -> None:
     from scanner.audit.run import AuditOptions
 
     config = service.audit_config("/repo", ["a.py"], AuditOptions(excludes=("x/**",)))
@@ -117,7 +117,11 @@ def test_audits_never_honour_inline_comments_and_leave_allowed_findings_out() ->
     kept, allowed = _finding("TT103", Level.ERROR, "requirements.txt"), _finding("TT303", Level.ERROR, "web/a.js")
     original = _result(kept, allowed)
     result, count = service.audit_result(original, (AllowEntry(paths=("web/**",)),))
-    assert (_places(result), count) == ([("requirements.txt", "TT103", None)], 1)
+    assert (_places(result), count) == ([("requirements.txt", "TT103", None),
+                                         ("web/a.js", "TT303", "allowed by configuration (web/**)")], 1)
+    assert service.exit_code(result, Level.ERROR) == service.EXIT_FINDINGS  # TT103 still fails
+    everything = (AllowEntry(rules=("TT103", "TT303")),)
+    assert service.exit_code(service.audit_result(original, everything)[0], Level.ERROR) == service.EXIT_CLEAN
     assert len(original.findings) == 2  # the scan's own result is left as it was
     assert service.audit_result(original, ()) == (original, 0)
 

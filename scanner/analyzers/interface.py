@@ -7,13 +7,13 @@ an analyzer only ever sees one in-memory file. Raising AnalysisError (or anythin
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, Protocol
 
 from scanner.config.limits import Limits
+from scanner.core.encoding import decode
 from scanner.core.prefilter import Needles
 from scanner.model import Fact, Location, Notification
 
@@ -30,6 +30,11 @@ class FileInput:
     needles: Needles
     limits: Limits
     notifications: list[Notification] = field(default_factory=list)
+    # The file on disk (absolute) and the scan root it was found under; None for archive members and
+    # content not on disk. For formats whose meaning lives in a sibling file (a build script's
+    # version catalog): read it with scanner.core.safe_open, never above `scan_root`.
+    origin: str | None = None
+    scan_root: str | None = None
 
     @property
     def display_path(self) -> str:
@@ -115,6 +120,8 @@ class FileInput:
     def _column(self, line_start: int, offset: int) -> int:
         if self.is_ascii:
             return offset - line_start + 1
+        if line_start == 0 and self.data.startswith(b"\xef\xbb\xbf"):
+            line_start = 3  # a UTF-8 byte-order mark is no column (core/encoding keeps it in the bytes)
         return len(self.data[line_start:offset].decode("utf-8", "replace")) + 1
 
     def binary_location(self, offset: int) -> Location:
@@ -129,19 +136,7 @@ class FileInput:
 
 
 def decode_text(data: bytes) -> str:
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return decode(data)
 
 
 class Analyzer(Protocol):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from scanner.analyzers.android.manifest import AndroidManifestAnalyzer
+from scanner.analyzers.android.proguard import ProguardAnalyzer
+from scanner.analyzers.android.r8_mapping import R8MappingAnalyzer
 from scanner.analyzers.binary.ar import StaticLibraryAnalyzer
 from scanner.analyzers.binary.axml import AxmlAnalyzer
 from scanner.analyzers.binary.classfile import ClassFileAnalyzer
@@ -20,6 +23,8 @@ from scanner.analyzers.lockfile.cartfile_resolved import CartfileResolvedAnalyze
 from scanner.analyzers.lockfile.composer_json import ComposerJsonAnalyzer
 from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
 from scanner.analyzers.lockfile.cordova_plugin import CordovaPluginAnalyzer
+from scanner.analyzers.lockfile.expo_config import ExpoConfigAnalyzer
+from scanner.analyzers.lockfile.flutter_plugins import FlutterPluginsAnalyzer
 from scanner.analyzers.lockfile.gemfile import GemfileAnalyzer
 from scanner.analyzers.lockfile.gemfile_lock import GemfileLockAnalyzer
 from scanner.analyzers.lockfile.gemspec import GemspecAnalyzer
@@ -50,6 +55,7 @@ from scanner.analyzers.lockfile.pylock import PylockAnalyzer
 from scanner.analyzers.lockfile.pyproject import PyprojectAnalyzer
 from scanner.analyzers.lockfile.python_metadata import PythonMetadataAnalyzer
 from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAnalyzer
+from scanner.analyzers.lockfile.react_native_config import ReactNativeConfigAnalyzer
 from scanner.analyzers.lockfile.sbom_cyclonedx import CycloneDxAnalyzer
 from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
 from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
@@ -67,7 +73,10 @@ from scanner.analyzers.source.jvm import JvmAnalyzer
 from scanner.analyzers.source.php import PhpAnalyzer
 from scanner.analyzers.source.python import PythonAnalyzer
 from scanner.analyzers.source.ruby import RubyAnalyzer
+from scanner.analyzers.source.sniffed import SniffedAnalyzer
+from scanner.analyzers.source.templates import TemplatesAnalyzer
 from scanner.analyzers.text.endpoints import EndpointsAnalyzer
+from scanner.analyzers.text.gtm import GtmContainerAnalyzer
 
 # The order is the order of the analyzers in every report (SARIF tool extensions), so it is kept
 # as it was released: source analyzers, the endpoint text analyzer, lockfiles, binaries, and the
@@ -138,6 +147,15 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     SwiftPackageAnalyzer,
     SwiftResolvedAnalyzer,
     PythonAnalyzer,
+    TemplatesAnalyzer,
+    SniffedAnalyzer,
+    GtmContainerAnalyzer,
+    ProguardAnalyzer,
+    R8MappingAnalyzer,
+    AndroidManifestAnalyzer,
+    ExpoConfigAnalyzer,
+    FlutterPluginsAnalyzer,
+    ReactNativeConfigAnalyzer,
 )
 
 

@@ -26,6 +26,7 @@ from scanner.service import AUDIT_KEYS
 if TYPE_CHECKING:
     from scanner.audit.run import RepoOutcome
     from scanner.audit.store import AuditStore
+    from scanner.audit.summary import AuditSummary
 
 
 HISTORY_COMMANDS = ("runs", "diff")
@@ -45,7 +46,10 @@ exit status: 0 nothing appeared, 1 some TikTok use appeared in RUN_B, 2 usage er
 RUNS_JSON_HELP = """\
 JSON (--format json): a list, oldest run first, of
   {"id": 3, "started_utc": "...", "finished_utc": "..." or null (cut off or under way),
-   "tool_version": "...", "packs": ["tiktok", ...], "repositories": 5, "failed": 0, "findings": 12}
+   "tool_version": "...", "packs": ["tiktok", ...], "repositories": 5, "failed": 0, "findings": 12,
+   "accepted": 1, "components": 4}
+  findings are unsuppressed; accepted ones were matched by the audit's allowlist; components (one
+  TikTok product in one place) is null for a run stored by a tiktok-scan without components.
 """
 
 
@@ -169,7 +173,8 @@ def _runs(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([{"id": r.id, "started_utc": r.started_utc, "finished_utc": r.finished_utc,
                            "tool_version": r.tool_version, "packs": list(r.packs), "repositories": r.repositories,
-                           "failed": r.failed, "findings": r.findings} for r in runs], indent=2))
+                           "failed": r.failed, "findings": r.findings, "accepted": r.accepted,
+                           "components": r.components} for r in runs], indent=2))
         return 0
     if not runs:
         print(f"No audit runs in {store.path}.")
@@ -229,6 +234,7 @@ def _audit(args: argparse.Namespace) -> int:
     from scanner.audit.run import dask_executor, local_executor, run_audit
     from scanner.audit.sources import discover
     from scanner.audit.store import AuditStore
+    from scanner.audit.summary import AuditSummary, RepoSummary, summarize
     from scanner.config.limits import option_values
     from scanner.core.run import utc_now as _utc_now
     from scanner.report.sarif import SarifReporter
@@ -252,7 +258,8 @@ def _audit(args: argparse.Namespace) -> int:
     protect = [str(out), *(r.path for r in repos)]
     make_directory(out / "sarif", protect=protect)
     store = AuditStore(checked_path(Path(args.db) if args.db else out / "audit.sqlite", protect=protect))
-    run_id = store.start_run(_utc_now(), __version__, ",".join(p.name for p in ruleset.packs))
+    started = _utc_now()
+    run_id = store.start_run(started, __version__, ",".join(p.name for p in ruleset.packs))
     if args.dask_scheduler:
         submit = dask_executor(args.dask_scheduler)
     else:
@@ -260,13 +267,17 @@ def _audit(args: argparse.Namespace) -> int:
 
         submit = local_executor(plan.jobs or os.cpu_count() or 1)
     tty = sys.stderr.isatty() and not args.no_progress
+    summaries: dict[str, RepoSummary] = {}
 
     def on_repo(outcome: RepoOutcome) -> None:
-        store.add_repo(run_id, outcome, rules)
+        # one summary per repository, from which every output below is written (one count everywhere)
+        summary = summaries[outcome.repo.name] = summarize(outcome)
+        store.add_repo(run_id, summary, rules)
         if outcome.result is not None:
+            # accepted findings are results with `suppressions` (external, the allowlist's reason)
             write_report(out / "sarif" / f"{outcome.repo.name}.sarif",
-                         SarifReporter(category=f"tiktok-scan-{outcome.repo.name}", srcroot=outcome.repo.path)
-                         .render(outcome.result), protect=protect)
+                         SarifReporter(category=f"tiktok-scan-{outcome.repo.name}", srcroot=outcome.repo.path,
+                                       include_suppressed=True).render(outcome.result), protect=protect)
 
     def progress(name: str, done: int, total: int) -> None:
         if tty:
@@ -281,39 +292,33 @@ def _audit(args: argparse.Namespace) -> int:
     store.finish_run(run_id, _utc_now())
     trend = store.trend()
     store.close()
-    title = f"{args.title} (run {run_id})"
-    write_report(out / "report.md", markdown_report(outcomes, rules, title), protect=protect)
-    write_report(out / "report.csv", csv_report(outcomes, rules), protect=protect)
-    write_report(out / "report.html", html_report(outcomes, rules, title, trend), protect=protect)
-    _write_inventory(outcomes, out, protect)
+    summary = AuditSummary(
+        title=f"{args.title} (run {run_id})", run_id=run_id, started_utc=started, tool_version=__version__,
+        packs=tuple(f"{p.name} {p.version}" for p in ruleset.packs),
+        repos=tuple(summaries[o.repo.name] for o in outcomes))
+    write_report(out / "report.md", markdown_report(summary, trend), protect=protect)
+    write_report(out / "report.csv", csv_report(summary, rules), protect=protect)
+    write_report(out / "report.html", html_report(summary, trend), protect=protect)
+    _write_inventory(summary, ruleset.rules, out, protect)
     failed = [o for o in outcomes if not o.ok]
-    print(f"Audit run {run_id}: {len(outcomes)} repositories, {len(failed)} failed. Reports in {out}/")
-    for o in outcomes:
-        counts = {lvl: 0 for lvl in ("error", "warning", "note")}
-        for f in o.result.findings if o.result else []:
-            counts[f.level.value] = counts.get(f.level.value, 0) + 1
-        state = "ok" if o.ok else f"FAILED (after a retry): {o.error}"
-        allowed = f"; {o.allowed} allowed by {args.config}" if o.allowed else ""
-        print(f"  {o.repo.name}: {state}; {counts['error']} error, {counts['warning']} warning, {counts['note']} note"
-              f"{allowed}")
+    print(f"Audit run {run_id}: {len(outcomes)} repositories, {len(failed)} failed. {summary.verdict_line()} "
+          f"Reports in {out}/")
+    for repo in summary.repos:
+        levels = repo.levels()
+        state = "ok" if repo.outcome.ok else f"FAILED (after a retry): {repo.outcome.error}"
+        allowed = f"; {len(repo.accepted)} allowed by {args.config}" if repo.accepted else ""
+        print(f"  {repo.name}: {state}; {levels['error']} error, {levels['warning']} warning, {levels['note']} note"
+              f"{allowed}; {len(repo.components)} component(s)")
     return audit_exit_code((o.result for o in outcomes), plan.fail_on)
 
 
-def _write_inventory(outcomes: list[RepoOutcome], out: Path, protect: Sequence[str]) -> None:
+def _write_inventory(summary: AuditSummary, rules: Sequence[object], out: Path, protect: Sequence[str]) -> None:
     """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name."""
-    from dataclasses import replace
+    from scanner.report.cyclonedx import Inventoried, inventory_document
 
-    from scanner.model import ScanResult, ScanStats
-    from scanner.report.cyclonedx import cyclonedx_inventory
-
-    findings = []
-    rules: tuple[object, ...] = ()
-    for o in outcomes:
-        if o.result is None:
-            continue
-        rules = rules or o.result.rules
-        for f in o.result.findings:
-            findings.append(replace(f, location=replace(f.location, path=f"{o.repo.name}/{f.location.path}")))
-    merged = ScanResult(roots=tuple(o.repo.path for o in outcomes), findings=findings, notifications=[],
-                        stats=ScanStats(), analyzers=(), packs=(), rules=rules)
-    write_report(out / "inventory.cdx.json", cyclonedx_inventory(merged), protect=protect)
+    items = [Inventoried(c.component, c.entries, prefix=f"{repo.name}/",
+                         properties=(("tiktok-scan:repository", repo.name),
+                                     ("tiktok-scan:tests", "true" if c.tests else "false")))
+             for repo in summary.repos for c in repo.components]
+    write_report(out / "inventory.cdx.json",
+                 inventory_document(items, rules, [r.outcome.repo.path for r in summary.repos]), protect=protect)

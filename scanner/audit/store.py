@@ -9,9 +9,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.model import Finding
 from scanner.rules.model import Rule
+
+if TYPE_CHECKING:
+    from scanner.audit.summary import RepoSummary
 
 MIGRATIONS: tuple[str, ...] = (
     # 0 -> 1
@@ -63,6 +67,32 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL
     );
     """,
+    # 2 -> 3: components (one product in one place), each finding's component, accepted findings
+    # (kept, with the allowlist's reason) and whether a component lives in tests, fixtures or examples.
+    # Runs stored before (runs.schema NULL) have no component rows: their trend shows findings only.
+    """
+    CREATE TABLE components (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        repo TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        product TEXT NOT NULL,
+        place_kind TEXT NOT NULL,
+        place TEXT NOT NULL,
+        package TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        level TEXT NOT NULL,
+        tests INTEGER NOT NULL,
+        declared_unused INTEGER NOT NULL,
+        used_undeclared INTEGER NOT NULL,
+        findings INTEGER NOT NULL,
+        accepted INTEGER NOT NULL,
+        PRIMARY KEY (run_id, repo, id)
+    );
+    ALTER TABLE findings ADD COLUMN component_id INTEGER;
+    ALTER TABLE findings ADD COLUMN evidence_kind TEXT;
+    ALTER TABLE findings ADD COLUMN accepted TEXT;
+    ALTER TABLE runs ADD COLUMN schema INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -110,7 +140,9 @@ class RunSummary:
     packs: tuple[str, ...]
     repositories: int
     failed: int
-    findings: int
+    findings: int  # unsuppressed
+    accepted: int = 0  # accepted by the audit's allowlist
+    components: int | None = None  # None: a run stored before components were
 
 
 class AuditStore:
@@ -120,13 +152,20 @@ class AuditStore:
         self.path = path
         if readonly:
             self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            if self.check_version() == 0:
+            self.version = self.check_version()
+            if self.version == 0:
                 self.db.close()
                 raise sqlite3.DatabaseError(f"{path}: not a tiktok-scan audit database")
             return
         self.db = sqlite3.connect(str(path))
         self.db.execute("PRAGMA foreign_keys = ON")
         self.migrate()
+        self.version = SCHEMA_VERSION
+
+    @property
+    def _found(self) -> str:
+        """The SQL condition of an unsuppressed finding (before schema 3, accepted ones were not stored)."""
+        return "accepted IS NULL" if self.version >= 3 else "1"
 
     def close(self) -> None:
         self.db.close()
@@ -147,8 +186,8 @@ class AuditStore:
 
     def start_run(self, started_utc: str, tool_version: str, packs: str) -> int:
         with self.db:
-            cur = self.db.execute("INSERT INTO runs (started_utc, tool_version, packs) VALUES (?, ?, ?)",
-                                  (started_utc, tool_version, packs))
+            cur = self.db.execute("INSERT INTO runs (started_utc, tool_version, packs, schema) VALUES (?, ?, ?, ?)",
+                                  (started_utc, tool_version, packs, SCHEMA_VERSION))
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -156,12 +195,9 @@ class AuditStore:
         with self.db:
             self.db.execute("UPDATE runs SET finished_utc = ? WHERE id = ?", (finished_utc, run_id))
 
-    def add_repo(self, run_id: int, outcome: object, rules: dict[str, Rule]) -> None:
+    def add_repo(self, run_id: int, repo: RepoSummary, rules: dict[str, Rule]) -> None:
         """Stored as soon as a repository finishes: an interrupted audit keeps what it scanned."""
-        from scanner.audit.run import RepoOutcome
-
-        assert isinstance(outcome, RepoOutcome)
-        result = outcome.result
+        outcome, result = repo.outcome, repo.result
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -171,45 +207,63 @@ class AuditStore:
             if result is None:
                 return
             self.db.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, outcome.repo.name, f.rule_id, f.level.value,
+                "INSERT INTO components VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, repo.name, number, c.product, c.place_kind, c.place, c.package, ",".join(c.kinds),
+                  c.level.value, int(c.tests), int(c.component.declared_unused), int(c.component.used_undeclared),
+                  len(c.findings), len(c.accepted)) for number, c in enumerate(repo.components, 1)])
+            rows: list[tuple[int | None, str | None, Finding]] = [
+                (number, kind, f) for number, c in enumerate(repo.components, 1) for kind, f in c.entries]
+            rows += [(None, None, f) for f in repo.loose]
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, repo.name, f.rule_id, f.level.value,
                   rules[f.rule_id].category if f.rule_id in rules else "", f.location.display_path,
                   f.location.start_line, f.kind.value, component_of(f), f.package.version if f.package else None,
-                  ecosystem_of(f), f.evidence, f.message, f.line_hash or "")
-                 for f in result.findings])
+                  ecosystem_of(f), f.evidence, f.message, f.line_hash or "", number, kind, f.suppressed)
+                 for number, kind, f in rows])
             self.db.executemany(
                 "INSERT INTO notifications VALUES (?, ?, ?, ?, ?)",
-                [(run_id, outcome.repo.name, n.path, n.reason.value, n.message) for n in result.notifications])
+                [(run_id, repo.name, n.path, n.reason.value, n.message) for n in result.notifications])
 
     def runs(self) -> list[tuple[int, str, str | None]]:
         return list(self.db.execute("SELECT id, started_utc, finished_utc FROM runs ORDER BY id"))
 
     def run_summaries(self) -> list[RunSummary]:
         """Every run, oldest first, with its number of repositories (and failed ones) and of findings."""
+        newer = self.version >= 3
         rows = self.db.execute(
             "SELECT r.id, r.started_utc, r.finished_utc, r.tool_version, r.packs, "
             "(SELECT COUNT(*) FROM repos WHERE run_id = r.id), "
             "(SELECT COUNT(*) FROM repos WHERE run_id = r.id AND status != 'ok'), "
-            "(SELECT COUNT(*) FROM findings WHERE run_id = r.id) FROM runs r ORDER BY r.id")
+            f"(SELECT COUNT(*) FROM findings WHERE run_id = r.id AND {self._found}), "
+            + ("(SELECT COUNT(*) FROM findings WHERE run_id = r.id AND accepted IS NOT NULL), "
+               "(SELECT COUNT(*) FROM components WHERE run_id = r.id), r.schema " if newer else "0, 0, NULL ")
+            + "FROM runs r ORDER BY r.id")
         return [RunSummary(run_id, started, finished, version, tuple(p for p in packs.split(",") if p),
-                           repos, failed, findings)
-                for run_id, started, finished, version, packs, repos, failed, findings in rows]
+                           repos, failed, findings, accepted, None if schema is None else components)
+                for run_id, started, finished, version, packs, repos, failed, findings, accepted, components, schema
+                in rows]
 
     def uses(self, run_id: int) -> set[Use]:
-        rows = self.db.execute("SELECT DISTINCT repo, rule_id, component FROM findings WHERE run_id = ?", (run_id,))
+        rows = self.db.execute("SELECT DISTINCT repo, rule_id, component FROM findings "
+                               f"WHERE run_id = ? AND {self._found}", (run_id,))
         return {Use(*row) for row in rows}
 
     def repo_names(self, run_id: int) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM repos WHERE run_id = ? ORDER BY name", (run_id,))]
 
-    def trend(self, limit: int = 10) -> list[tuple[int, str, dict[str, int]]]:
-        """Per run (oldest first): the number of error/warning uses per repository."""
+    def trend(self, limit: int = 10) -> list[tuple[int, str, dict[str, tuple[int | None, int]]]]:
+        """Per run (oldest first), per repository: (components, findings), counted as the reports count
+        them; components is None for a run stored before they were."""
         out = []
         for run_id, started, _ in self.runs()[-limit:]:
-            counts = dict(self.db.execute(
-                "SELECT repo, COUNT(DISTINCT rule_id || ' ' || component) FROM findings "
-                "WHERE run_id = ? AND level IN ('error', 'warning') GROUP BY repo", (run_id,)).fetchall())
-            out.append((run_id, started, counts))
+            found = dict(self.db.execute("SELECT repo, COUNT(*) FROM findings WHERE run_id = ? AND accepted IS NULL "
+                                         "GROUP BY repo", (run_id,)).fetchall())
+            comps = dict(self.db.execute("SELECT repo, COUNT(*) FROM components WHERE run_id = ? GROUP BY repo",
+                                         (run_id,)).fetchall())
+            old = self.db.execute("SELECT schema IS NULL FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+            names = set(found) | set(comps)
+            out.append((run_id, started, {n: (None if old else comps.get(n, 0), found.get(n, 0)) for n in names}))
         return out
 
 

@@ -15,6 +15,11 @@ from scanner.rules.model import Rule, RuleSet
 
 # Separators after which a module prefix may continue (`com.tiktok` matches `com.tiktok.open`).
 _MODULE_SEPARATORS = (".", "/", ":", "\\")
+# Rule categories about source code, configuration and declarations. Evidence found inside a
+# binary (strings, classes, symbols, load commands) is none of those: it goes to the binary rules
+# (TT4xx) and, for hosts and URLs, to the endpoint rules (issue 14). Manifests and property lists
+# compiled into a package (AXML, binary or embedded Info.plist) are configuration (Context.CONFIG).
+_NOT_FOR_BINARY_EVIDENCE = frozenset({"sdk-code", "sdk-dependency"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class MatchIndex:
 
     def lookup(self, fact: Fact) -> list[Rule]:
         candidates = self._candidates(fact)
+        if fact.context is Context.BINARY:
+            candidates = [(spec, rule) for spec, rule in candidates if rule.category not in _NOT_FOR_BINARY_EVIDENCE]
         if not candidates:
             return []
         best = max(spec for spec, _ in candidates)

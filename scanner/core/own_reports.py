@@ -17,9 +17,10 @@ TAIL_BYTES = 256
 # (scanner/report/sarif.py writes the driver's name first, before its rules).
 _SARIF_DRIVER = re.compile(rb'"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"tiktok-scan"')
 _SARIF_SCHEMA = re.compile(rb'\A\s*\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*"', re.IGNORECASE)
-# Our JSON report (scanner/report/json_report.py): `{"tool": {"name": "tiktok-scan", ...}, "roots": ...`,
-# ending with `"successful": true|false }`.
-_JSON_HEAD = re.compile(rb'\A\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"tiktok-scan"\s*,\s*"version"\s*:\s*"[^"]*"'
+# Our JSON report (scanner/report/json_report.py): `{"schema_version": "2", "tool": {"name": "tiktok-scan",
+# ...}, "roots": ...` (0.1.0's had no schema_version), ending with `"successful": true|false }`.
+_JSON_HEAD = re.compile(rb'\A\s*\{\s*(?:"schema_version"\s*:\s*"[0-9]+"\s*,\s*)?'
+                        rb'"tool"\s*:\s*\{\s*"name"\s*:\s*"tiktok-scan"\s*,\s*"version"\s*:\s*"[^"]*"'
                         rb'\s*\}\s*,\s*"roots"\s*:')
 _JSON_TAIL = re.compile(rb'"successful"\s*:\s*(?:true|false)\s*\}\s*\Z')
 

@@ -11,17 +11,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from scanner.analyzers.interface import Analyzer, FileInput, decode_text
+from scanner.analyzers.interface import Analyzer, FileInput
 from scanner.analyzers.registry import build_analyzers
 from scanner.config import ScanConfig
 from scanner.core.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.core.budget import FileTimeout, read_capped, time_budget
+from scanner.core.encoding import to_utf8
 from scanner.core.match import MatchIndex, finding_for, match_facts
 from scanner.core.own_reports import report_kind
 from scanner.core.prefilter import Needles, Prefilter
 from scanner.core.walk import FileRef
 from scanner.errors import AnalysisError, LimitExceeded
-from scanner.findings.fingerprint import line_hashes_at, stable_hash
+from scanner.findings.fingerprint import line_hashes_at
 from scanner.findings.redact import redact, snippet_around
 from scanner.findings.suppress import MARKER, InlineSuppressions, unknown_rule_ids
 from scanner.model import Fact, Finding, Level, Notification, SkipReason
@@ -101,7 +102,7 @@ class Scanner:
                 f"{ref.path}: grew past the {limits.max_file_size}-byte file size limit while read; not read"))
             return outcome
         outcome.bytes_read = len(data)
-        self._guarded(ref.path, data, outcome)
+        self._guarded(ref.path, data, outcome, ref)
         return outcome
 
     def scan_bytes(self, path: str, data: bytes) -> FileOutcome:
@@ -110,7 +111,7 @@ class Scanner:
         self._guarded(path, data, outcome)
         return outcome
 
-    def _guarded(self, path: str, data: bytes, outcome: FileOutcome) -> None:
+    def _guarded(self, path: str, data: bytes, outcome: FileOutcome, ref: FileRef | None = None) -> None:
         """The per-file error boundary: nothing a file does escapes as an exception.
 
         Findings already made for the file (earlier archive members, earlier analyzers) stay in
@@ -125,7 +126,7 @@ class Scanner:
         budget = ArchiveBudget(remaining=limits.max_archive_total, members_left=limits.max_archive_members)
         try:
             with time_budget(limits.file_timeout):
-                self._process(path, (), data, 0, budget, outcome)
+                self._process(path, (), data, 0, budget, outcome, ref)
                 if budget.notes_dropped:
                     outcome.notifications.append(Notification(
                         path, SkipReason.LIMIT,
@@ -148,15 +149,16 @@ class Scanner:
                 f"{path}: internal error while analyzing: {type(exc).__name__}: {exc}", Level.ERROR))
 
     def _process(self, path: str, members: tuple[str, ...], data: bytes, depth: int,
-                 budget: ArchiveBudget, outcome: FileOutcome) -> None:
+                 budget: ArchiveBudget, outcome: FileOutcome, ref: FileRef | None = None) -> None:
         inner = members[-1] if members else path
         shown = "!/".join((path, *members))
         kind = archive_kind(inner, data[:512])
         if kind is not None:
             self._open_archive(kind, path, members, data, depth, budget, outcome)
+        utf8 = to_utf8(data) if kind is None else None  # core/encoding: UTF-16/32 (mark or NUL pattern)
+        if utf8 is not None:
+            data = utf8  # the prefilter and the analyzers see UTF-8; lines are unchanged
         text = is_text(data)
-        if text and data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            data = decode_text(data).encode("utf-8")  # UTF-16/32 text: analyzers and the prefilter see UTF-8
         if text and self.config.inline_suppressions and MARKER in data:
             for line, rule in unknown_rule_ids(data, self._known_ids):
                 outcome.notifications.append(Notification(
@@ -180,7 +182,9 @@ class Scanner:
         if text and len(data) > self.limits.max_line_length:
             wanting = self._long_lines(shown, data, wanting, outcome)
         file = FileInput(path=path, members=members, data=data, is_text=text, hits=hits,
-                         needles=self.needles, limits=self.limits)
+                         needles=self.needles, limits=self.limits,
+                         origin=ref.abspath if ref is not None and not members else None,
+                         scan_root=ref.root if ref is not None else None)
         facts: list[tuple[int, Fact]] = []
         stopped: FileTimeout | None = None
         for analyzer in wanting:
@@ -286,17 +290,15 @@ class Scanner:
             finding = finding_for(rule, fact)
             loc = fact.location
             snippet = ""
-            line_hash: str
+            # GitHub's own primaryLocationLineHash, or None where GitHub would compute another value
+            # (an archive member, a binary, a file too big to hash here): SARIF then leaves it to GitHub
+            line_hash: str | None = None
             if file.is_text and loc.has_lines:
                 snippet = snippet_around(file.line_text(loc.start_line), loc.start_column)
                 if not file.members and len(file.data) <= LINE_HASH_MAX_BYTES:
                     if hashes is None:  # only the lines with findings: hashing every line is slow
                         hashes = line_hashes_at(file.text, (f.location.start_line for _, f in pairs))
-                    line_hash = hashes.get(loc.start_line) or stable_hash(rule.id, loc.path, fact.value)
-                else:
-                    line_hash = stable_hash(rule.id, loc.display_path, snippet or fact.value)
-            else:
-                line_hash = stable_hash(rule.id, loc.display_path, fact.value)
+                    line_hash = hashes.get(loc.start_line)
             suppressed = inline.lookup(loc.start_line, rule.id) if inline is not None and loc.has_lines else None
             outcome.findings.append(_replace(finding, snippet=snippet, line_hash=line_hash, value=redact(finding.value),
                                              evidence=redact(finding.evidence),

@@ -34,6 +34,9 @@ def failure_report(fmt: str, message: str, *, category: str | None = None) -> st
         doc: dict[str, Any] = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
         return json.dumps(clean_strings(doc), indent=2, ensure_ascii=False) + "\n"
     if fmt == "json":
-        doc = {"tool": {"name": "tiktok-scan", "version": __version__}, "successful": False, "error": message}
+        from scanner.report.json_report import SCHEMA_VERSION
+
+        doc = {"schema_version": SCHEMA_VERSION, "tool": {"name": "tiktok-scan", "version": __version__},
+               "successful": False, "error": message}
         return json.dumps(clean_strings(doc), indent=2) + "\n"
     return f"tiktok-scan: error: {clean_strings(message)}\n"

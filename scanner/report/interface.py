@@ -27,6 +27,7 @@ class ReportOptions:
     min_level: Level = Level.NOTE  # text: lowest level shown
     category: str = "tiktok-scan"  # sarif: automationDetails category
     include_suppressed: bool = False  # sarif: suppressed findings as results with `suppressions`
+    all_locations: bool = False  # sarif: one result per location in packages and binaries too (no roll-up)
 
 
 class Reporter(Protocol):

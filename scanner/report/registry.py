@@ -17,15 +17,16 @@ if TYPE_CHECKING:
 
 SCAN = "scan --format"
 INVENTORY = "inventory --format"
+PLAN = "plan --format"
 RULES = "rules --format"
 EXPORT = "rules --export"
-RESULT_OPTIONS = (SCAN, INVENTORY)  # formats of a ScanResult; the others render the signature packs
+RESULT_OPTIONS = (SCAN, INVENTORY, PLAN)  # formats of a ScanResult; the others render the signature packs
 
 
 @dataclass(frozen=True)
 class Format:
     name: str  # the option's value
-    option: str  # SCAN, INVENTORY, RULES or EXPORT
+    option: str  # SCAN, INVENTORY, PLAN, RULES or EXPORT
     target: str  # `module:attribute`: a ReporterFactory (RESULT_OPTIONS) or a RulesDocument
 
     def _load(self) -> object:
@@ -46,6 +47,8 @@ FORMATS: tuple[Format, ...] = (
     Format("json", SCAN, "scanner.report.json_report:JsonReporter"),
     Format("sarif", SCAN, "scanner.report.sarif:SarifReporter"),
     Format("cyclonedx", INVENTORY, "scanner.report.cyclonedx:CycloneDxReporter"),
+    Format("text", PLAN, "scanner.report.plan:PlanTextReporter"),
+    Format("json", PLAN, "scanner.report.plan:PlanJsonReporter"),
     Format("text", RULES, "scanner.report.rules_doc:rules_text"),
     Format("json", RULES, "scanner.report.rules_doc:rules_json"),
     Format("markdown", RULES, "scanner.report.rules_doc:rules_markdown"),

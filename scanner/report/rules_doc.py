@@ -97,5 +97,8 @@ def inputs_table(analyzers: tuple[type[Analyzer], ...]) -> str:
             doc = (importlib.import_module(cls.__module__).__doc__ or "").strip()
             first = " ".join(doc.split("\n\n", 1)[0].split())
             reads = first.split(": ", 1)[1] if first.startswith(cls.name + ": ") else first
+        note = getattr(cls, "inputs_note", "")  # what a file-name list cannot say (names resolved elsewhere)
+        if note:
+            reads += f"; {note}"
         rows.append(f"| `{cls.name}` | {cls.version} | {reads} |")
     return "\n".join(rows) + "\n"

@@ -1,21 +1,46 @@
 """SARIF 2.1.0 writer shaped for GitHub code scanning.
 
 Exactly one run; full rule metadata (help.markdown cites the prohibition, `security` tag,
-`security-severity`, precision); repo-relative URIs against `%SRCROOT%`; GitHub-compatible
-`primaryLocationLineHash` on every result; every file that could not be read becomes a
-`toolExecutionNotification`. Knows nothing about analyzers: it renders a finished ScanResult.
+`security-severity`, precision); repo-relative URIs against `%SRCROOT%`; every file that could not
+be read becomes a `toolExecutionNotification`. Knows nothing about analyzers: it renders a finished
+ScanResult.
+
+Results people can act on (docs/design/components.md): in first-party code one result per
+location; inside a third-party package instance or a binary, one result per component (product and
+place) at the instance's manifest (or the binary), the other places as `relatedLocations`;
+`all_locations` gives one result per location everywhere.
+
+Fingerprints: a location in a text file carries GitHub's own `primaryLocationLineHash` (the same
+value GitHub's upload computes). Where the scan has no such value (inside an archive or a binary,
+whose location is the outer file's line 1, or a text file too big to hash) it carries none, so
+GitHub's upload computes it and nothing can disagree; its identity is a partial fingerprint of our
+own, `tiktokScan/v1` (rule, place, member chain, value, occurrence).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from scanner import __version__
-from scanner.model import Finding, Level, Location, Notification, ScanResult
+from scanner.findings.components import describe, evidence_kind, places_of, product_title
+from scanner.findings.fingerprint import stable_hash
+from scanner.model import (
+    Component,
+    Evidence,
+    EvidenceKind,
+    Finding,
+    Level,
+    Location,
+    Notification,
+    Place,
+    PlaceKind,
+    Related,
+    ScanResult,
+)
 from scanner.report.escape import clean_strings, may_hold_surrogates, path_bytes
 from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
@@ -57,6 +82,7 @@ def _rule_descriptor(rule: Rule, prohibition: str) -> dict[str, Any]:
             "category": rule.category,
             "evidence": rule.evidence,
             "pack": rule.pack,
+            "product": rule.product,
         },
     }
     descriptor["helpUri"] = rule.references[0] if rule.references else f"{RULES_DOC_URI}#{rule.id.lower()}-{rule.name}"
@@ -112,7 +138,8 @@ def _related(finding: Finding) -> list[dict[str, Any]]:
     return out
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], fingerprint: str | None = None) -> dict[str, Any]:
+    """One result; `fingerprint` is the `tiktokScan/v1` partial fingerprint, when the location has one."""
     loc = finding.location
     props: dict[str, Any] = {
         "context": finding.context.value,
@@ -143,9 +170,13 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "level": finding.level.value,
         "message": {"text": finding.message},
         "locations": [_location(finding)],
-        "partialFingerprints": {"primaryLocationLineHash": finding.line_hash or "0:1"},
+        "partialFingerprints": {},
         "properties": props,
     }
+    if loc.has_lines and not loc.members and finding.line_hash is not None:
+        result["partialFingerprints"]["primaryLocationLineHash"] = finding.line_hash
+    if fingerprint is not None:
+        result["partialFingerprints"][OWN_FINGERPRINT] = fingerprint
     if finding.related:
         result["relatedLocations"] = _related(finding)
         if len(finding.related) > MAX_RELATED_LOCATIONS:
@@ -168,6 +199,25 @@ def _notification(note: Notification) -> dict[str, Any]:
     return out
 
 
+OWN_FINGERPRINT = "tiktokScan/v1"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """What becomes one SARIF result: one finding, or a component's findings in one package or binary."""
+
+    primary: int  # index into the selected findings
+    others: tuple[int, ...] = ()
+    product: str = ""
+    place: Place | None = None
+    level: Level = Level.NOTE
+    rollup: bool = False  # a component in a package or binary: one result for all its locations
+
+    @property
+    def first_party(self) -> bool:
+        return self.place is None or self.place.kind is PlaceKind.FIRST_PARTY
+
+
 @dataclass(frozen=True)
 class Cap:
     """Results left out to stay inside GitHub's limits (the least severe go first)."""
@@ -179,17 +229,28 @@ class Cap:
     @property
     def message(self) -> str:
         return (f"{self.total - self.kept:,} of {self.total:,} results were left out of this SARIF file: "
-                f"{self.reason}. The {self.kept:,} most severe results were kept. Narrow the scan "
+                f"{self.reason}. First-party results were kept first, then the most severe, one per file "
+                f"before a second from the same file: {self.kept:,} kept. Narrow the scan "
                 f"(--exclude, --since, --baseline) or use --format json for the complete list.")
 
 
-def _severity_order(findings: list[Finding], rules: dict[str, Rule]) -> list[int]:
-    """Indexes of `findings`, most severe first (level, then security-severity); stable."""
-    def key(i: int) -> tuple[int, float, int]:
-        rule = rules.get(findings[i].rule_id)
-        return (-findings[i].level.rank, -(rule.security_severity if rule else 0.0), i)
+def _keep_order(units: list[_Unit], findings: list[Finding], rules: dict[str, Rule]) -> list[int]:
+    """Indexes of `units` in the order a cap keeps them: first-party before package and binary
+    results, then by level, then the n-th result of a file after the (n-1)-th of every file (30,000
+    errors in one file must not push out the one real finding in another), then security-severity."""
+    nth: list[int] = []
+    per_file: dict[str, int] = {}
+    for unit in units:
+        path = findings[unit.primary].location.path
+        nth.append(per_file.get(path, 0))
+        per_file[path] = nth[-1] + 1
 
-    return sorted(range(len(findings)), key=key)
+    def key(i: int) -> tuple[bool, int, int, float, int]:
+        unit = units[i]
+        rule = rules.get(findings[unit.primary].rule_id)
+        return (not unit.first_party, -unit.level.rank, nth[i], -(rule.security_severity if rule else 0.0), i)
+
+    return sorted(range(len(units)), key=key)
 
 
 class SarifReporter:
@@ -197,8 +258,9 @@ class SarifReporter:
 
     def __init__(self, category: str = "tiktok-scan", srcroot: str | None = None,
                  include_suppressed: bool = False, max_results: int = MAX_RESULTS,
-                 max_gzip_bytes: int = MAX_GZIP_BYTES) -> None:
+                 max_gzip_bytes: int = MAX_GZIP_BYTES, all_locations: bool = False) -> None:
         self.category = category
+        self.all_locations = all_locations  # one result per location in packages and binaries too
         self.srcroot = srcroot
         # GitHub ignores SARIF suppressions and would show suppressed results as open alerts.
         self.include_suppressed = include_suppressed
@@ -208,21 +270,26 @@ class SarifReporter:
 
     @classmethod
     def from_options(cls, options: ReportOptions) -> SarifReporter:
-        return cls(category=options.category, include_suppressed=options.include_suppressed)
+        return cls(category=options.category, include_suppressed=options.include_suppressed,
+                   all_locations=options.all_locations)
 
     @property
     def warnings(self) -> tuple[str, ...]:
         return (self.cap.message,) if self.cap is not None else ()
 
-    def _selected(self, result: ScanResult, rules: list[Rule], limit: int, reason: str) -> list[Finding]:
+    def _results(self, result: ScanResult, rules: list[Rule], limit: int, reason: str) -> list[dict[str, Any]]:
         known = {r.id: r for r in rules}
         findings = [f for f in result.findings
                     if f.rule_id in known and (self.include_suppressed or f.suppressed is None)]
-        if len(findings) <= limit:
-            return findings
-        keep = set(_severity_order(findings, known)[:limit])
-        self.cap = Cap(total=len(findings), kept=limit, reason=reason)
-        return [f for i, f in enumerate(findings) if i in keep]
+        places = places_of(findings, known)
+        units = _units(findings, places, known, self.all_locations)
+        if len(units) > limit:
+            keep = set(_keep_order(units, findings, known)[:limit])
+            self.cap = Cap(total=len(units), kept=limit, reason=reason)
+            units = [u for i, u in enumerate(units) if i in keep]
+        rule_index = {rule.id: i for i, rule in enumerate(rules)}
+        own = _OwnFingerprints()
+        return [_unit_result(u, findings, known, rule_index, own) for u in units]
 
     def document(self, result: ScanResult) -> dict[str, Any]:
         return self._document(result, self.max_results,
@@ -239,7 +306,6 @@ class SarifReporter:
         packs = {r.pack for r in rules}
         prohibitions = result.extra.get("prohibitions", {})
         assert isinstance(prohibitions, dict)
-        rule_index = {rule.id: i for i, rule in enumerate(rules)}
         srcroot = self.srcroot or str(result.extra.get("srcroot") or (result.roots[0] if result.roots else "."))
         srcroot_uri = Path(srcroot).resolve().as_uri().rstrip("/") + "/"
         run: dict[str, Any] = {
@@ -270,7 +336,7 @@ class SarifReporter:
                     "toolExecutionNotifications": [_notification(n) for n in result.notifications],
                 }
             ],
-            "results": [_result(f, rule_index) for f in self._selected(result, rules, limit, reason)],
+            "results": self._results(result, rules, limit, reason),
             "properties": {
                 "filesScanned": result.stats.files_analyzed,
                 "bytesScanned": result.stats.bytes_read,
@@ -306,6 +372,90 @@ class SarifReporter:
         if may_hold_surrogates(text, ascii_escaped=False):  # a name that was not UTF-8 on disk
             text = json.dumps(clean_strings(doc), indent=2, ensure_ascii=False) + "\n"
         return text
+
+
+def _units(findings: list[Finding], places: dict[int, tuple[str, Place]], rules: dict[str, Rule],
+           all_locations: bool) -> list[_Unit]:
+    """One unit per first-party finding (and per finding of a rule that is no component); one per
+    (component, package or binary, suppressed or not) otherwise; in the order of the findings."""
+    groups: dict[tuple[str, Place, bool], list[int]] = {}
+    units: list[_Unit | tuple[str, Place, bool]] = []
+    for i, f in enumerate(findings):
+        product_place = places.get(i)
+        if product_place is None or product_place[1].kind is PlaceKind.FIRST_PARTY or all_locations:
+            units.append(_Unit(primary=i, product=product_place[0] if product_place else "",
+                               place=product_place[1] if product_place else None, level=f.level))
+            continue
+        key = (*product_place, f.suppressed is None)
+        if key not in groups:
+            groups[key] = []
+            units.append(key)
+        groups[key].append(i)
+    out = []
+    for unit in units:
+        if isinstance(unit, _Unit):
+            out.append(unit)
+            continue
+        members = groups[unit]
+        primary = min(members, key=lambda i: _primary_rank(findings[i], rules))
+        level = max((findings[i].level for i in members), key=lambda lv: lv.rank)
+        out.append(_Unit(primary=primary, others=tuple(i for i in members if i != primary), product=unit[0],
+                         place=unit[1], level=level, rollup=True))
+    return out
+
+
+def _primary_rank(finding: Finding, rules: dict[str, Rule]) -> tuple[int, int, tuple[object, ...]]:
+    """The finding a package's result stands at: its manifest first (a declaration), then the most severe."""
+    kind = evidence_kind(finding, rules.get(finding.rule_id))
+    return (0 if kind.value in ("declared", "resolved") else 1, -finding.level.rank, finding.sort_key)
+
+
+class _OwnFingerprints:
+    """`tiktokScan/v1` values, with GitHub's occurrence counter so that equal inputs stay apart."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, *parts: str) -> str:
+        digest = stable_hash(*parts).split(":", 1)[0]
+        self.seen[digest] = self.seen.get(digest, 0) + 1
+        return f"{digest}:{self.seen[digest]}"
+
+
+def _unit_result(unit: _Unit, findings: list[Finding], rules: dict[str, Rule], rule_index: dict[str, int],
+                 own: _OwnFingerprints) -> dict[str, Any]:
+    primary = findings[unit.primary]
+    loc = primary.location
+    place = unit.place
+    root = place.root if place is not None else ""
+    if not unit.rollup:
+        needs_own = bool(loc.members) or not loc.has_lines or primary.line_hash is None
+        fp = own(primary.rule_id, root, loc.display_path, primary.value) if needs_own else None
+        return _result(primary, rule_index, fp)
+    assert place is not None
+    members = (unit.primary, *unit.others)
+    related = [*primary.related, *(Related(findings[i].location, f"{findings[i].rule_id}: {findings[i].message}")
+                                   for i in unit.others)]
+    kinds: dict[EvidenceKind, list[int]] = {}
+    for i in members:
+        kinds.setdefault(evidence_kind(findings[i], rules.get(findings[i].rule_id)), []).append(i)
+    order = list(EvidenceKind)
+    component = Component(product=unit.product, place=place, level=unit.level,
+                          evidence=tuple(Evidence(k, tuple(sorted(kinds[k]))) for k in sorted(kinds, key=order.index)))
+    files = len({findings[i].location.display_path for i in members})
+    message = (f"{describe(component, findings)}: {len(members):,} location{'s' if len(members) != 1 else ''} in "
+               f"{files:,} file{'s' if files != 1 else ''} of this {place.kind.value}, one result for all "
+               f"(the others are related locations; --all-locations lists each). {primary.message}")
+    rolled = replace(primary, level=unit.level, message=message, related=tuple(related))
+    out = _result(rolled, rule_index, own("component", unit.product, place.kind.value, root))
+    props = out["properties"]
+    props["locationCount"] = len(members)
+    props["component"] = {"product": unit.product, "title": product_title(unit.product),
+                          "placeKind": place.kind.value, "place": root, "evidence": sorted(k.value for k in kinds),
+                          "rules": sorted({findings[i].rule_id for i in members})}
+    if place.package is not None:
+        props["component"]["purl"] = place.package.purl
+    return out
 
 
 def _gzip_size(text: str) -> int:

@@ -1,10 +1,12 @@
-"""Human-readable report: path:line:col, rule, what was found, why it matters, then a summary."""
+"""Human-readable report: the components first (which TikTok products, where, how), then each
+finding (path:line:col, rule, what was found, why it matters), then a summary."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from scanner.model import Level, ScanResult
+from scanner.findings.components import build_components, describe
+from scanner.model import Level, PlaceKind, ScanResult
 from scanner.report.escape import escape_surrogates
 from scanner.report.interface import ReportOptions
 from scanner.rules.model import Rule
@@ -33,7 +35,7 @@ class TextReporter:
 
     def render(self, result: ScanResult) -> str:
         rules = {r.id: r for r in result.rules if isinstance(r, Rule)}
-        lines: list[str] = []
+        lines: list[str] = self.components(result)
         shown = [f for f in result.findings if f.level.at_least(self.min_level) and f.suppressed is None]
         explained: set[str] = set()
         for f in shown:
@@ -57,6 +59,26 @@ class TextReporter:
             lines.append("")
         lines.extend(self.summary(result, len(shown)))
         return escape_surrogates("\n".join(lines) + "\n")  # a name that was not UTF-8 on disk
+
+    def components(self, result: ScanResult) -> list[str]:
+        """`2 TikTok components in 3 places:` and one line per component at or above the display level."""
+        comps = [c for c in build_components(result) if c.level.at_least(self.min_level)]
+        if not comps:
+            return []
+        products = {c.product for c in comps}
+        tiktok = all(not p.startswith(("bytedance-affiliate/", "wechat-pay", "other")) for p in products)
+        noun = f"{'TikTok ' if tiktok else ''}component{'s' if len(products) != 1 else ''}"
+        head = f"{len(products)} {noun} in {len(comps)} place{'s' if len(comps) != 1 else ''}:"
+        out = [self._c(_BOLD, head)]
+        for kind, title in ((PlaceKind.FIRST_PARTY, "in first-party code"),
+                            (PlaceKind.PACKAGE, "in third-party packages"), (PlaceKind.BINARY, "in binaries")):
+            group = [c for c in comps if c.place.kind is kind]
+            if group and len(group) != len(comps):
+                out.append(f"  {title}:")
+            for c in group:
+                out.append(f"  - {self._c(_COLORS[c.level], describe(c, result.findings))}")
+        out.extend(["", self._c(_BOLD, "Details:"), ""])
+        return out
 
     def summary(self, result: ScanResult, shown: int) -> list[str]:
         counts = Counter(f.level for f in result.findings if f.suppressed is None)

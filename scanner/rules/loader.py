@@ -22,6 +22,7 @@ from scanner.rules.model import (
     EVIDENCE_LEVELS,
     MATCHER_KEYS,
     PRECISIONS,
+    PRODUCTS,
     Matchers,
     Pack,
     Rule,
@@ -41,6 +42,7 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 _RULE_FIELDS = {
     "id": str,
+    "product": str,
     "name": str,
     "title": str,
     "category": str,
@@ -222,6 +224,7 @@ def load_rule(path: Path, pack: str) -> Rule:
         raise SignatureError(where, "id", f"file name must start with the rule id {rule_id!r}")
     if not RULE_NAME.match(data["name"]):
         raise SignatureError(where, "name", f"{data['name']!r} must be lower-case words joined by '-'")
+    _one_of(where, "product", data["product"], tuple(PRODUCTS))
     _one_of(where, "category", data["category"], CATEGORIES)
     _one_of(where, "evidence", data["evidence"], EVIDENCE_LEVELS)
     _one_of(where, "precision", data["precision"], PRECISIONS)
@@ -252,6 +255,7 @@ def load_rule(path: Path, pack: str) -> Rule:
         tags=_strings(where, "tags", data.get("tags", [])),
         matchers=_matchers(where, data["match"], allow_empty=data["category"] == "scan-integrity"),
         source_file=where,
+        product=data["product"],
     )
 
 

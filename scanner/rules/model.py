@@ -18,6 +18,38 @@ CATEGORIES = (
     "scan-integrity",  # about the scan itself (its configuration weakened in a change), no matcher
 )
 EVIDENCE_LEVELS = ("declared", "present", "called", "endpoint")
+# The product each rule belongs to (its `product` key): a component is one product in one place
+# (docs/design/components.md). Titles are what reports show.
+PRODUCTS: dict[str, str] = {
+    "tiktok-open-sdk": "TikTok Open SDK (Login Kit / Share Kit)",
+    "tiktok-business-sdk": "TikTok Business SDK (app events)",
+    "tiktok-sdk": "TikTok SDK (Open SDK or Business SDK, not told apart)",
+    "tiktok-pixel": "TikTok Pixel",
+    "tiktok-events-api": "TikTok API for Business (Events / Marketing API)",
+    "tiktok-open-api": "TikTok Open API",
+    "tiktok-shop-api": "TikTok Shop API",
+    "pangle": "Pangle ads",
+    "tiktok-minis": "TikTok Minis",
+    "tiktok-sparkling": "TikTok Sparkling",
+    "tiktok-embed": "TikTok embeds",
+    "tiktok-live": "TikTok LIVE",
+    "tiktok-unofficial-client": "Unofficial TikTok client or scraper",
+    "tiktok-web": "TikTok web services",
+    "bytedance-affiliate/douyin": "Douyin (ByteDance)",
+    "bytedance-affiliate/lark": "Lark / Feishu (ByteDance)",
+    "bytedance-affiliate/volcano-engine": "Volcano Engine (ByteDance)",
+    "bytedance-affiliate/byteplus": "BytePlus (ByteDance)",
+    "bytedance-affiliate/coze": "Coze / Doubao (ByteDance)",
+    "bytedance-affiliate/internal-package": "ByteDance internal package name",
+    "bytedance-affiliate/open-source": "ByteDance open-source library",
+    "bytedance-affiliate/china-services": "ByteDance China services",
+    "bytedance-affiliate/capcut": "CapCut (ByteDance)",
+    "wechat-pay": "WeChat Pay",
+    "other": "Other (a team pack's own subject)",
+    # about the scan itself (TS101): never a component
+    "scan-integrity": "tiktok-scan's own configuration",
+}
+NOT_COMPONENTS = frozenset({"scan-integrity"})
 PRECISIONS = ("very-high", "high", "medium", "low")
 
 # Matcher keys allowed under [match]; `modules` and `symbols` are tables keyed by ecosystem.
@@ -71,6 +103,7 @@ class Rule:
     tags: tuple[str, ...]
     matchers: Matchers
     source_file: str  # signature file it came from, for messages
+    product: str = "other"  # PRODUCTS key; required in a rule file, defaulted for rules built in code
 
     @property
     def help_text(self) -> str:

@@ -105,3 +105,37 @@ def make_hostile_mirror(base: Path, missing: str) -> tuple[Path, str, Path]:
     marker.unlink()
     shutil.rmtree(proof)
     return mirror, oid, marker
+
+
+# A long identifier with no place to break: the HTML report must wrap it, not widen the page.
+LONG_NAME = "TikTokPixelEventsBridgeConfigurationGeneratedBundle" * 3 + ".js"
+STOREFRONT = {
+    "package.json": '{\n  "name": "storefront",\n  "version": "1.0.0",\n  "dependencies": {\n'
+                    '    "tiktok-pixel": "^2.1.0"\n  }\n}\n',  # TT104 at line 5
+    "web/index.html": PIXEL_HTML,  # TT303 at line 2
+    f"web/static/{LONG_NAME}": PIXEL_JS,  # TT303 at line 1
+    # an installed package: one component in its own place
+    "node_modules/tiktok-pixel/package.json": '{\n  "name": "tiktok-pixel",\n  "version": "2.1.0",\n'
+                                              '  "main": "index.js"\n}\n',
+    "node_modules/tiktok-pixel/index.js": PIXEL_JS,
+    "requirements.txt": REQUIREMENTS_SDK,  # TT103 at line 1: accepted by ACCEPT_CONFIG
+    "tests/test_open_api.py": 'URL = "https://open.tiktokapis.com/v2/user/info/"\n',  # TT301, only in tests
+}
+ACCEPT_CONFIG = """[[allow]]
+purls = ["pkg:pypi/tiktok-business-api-sdk-official"]
+reason = "the server SDK is approved"
+"""
+
+
+def make_mixed_fleet(base: Path) -> list[Path]:
+    """Four repositories whose audit exercises every count: first-party and package components, an
+    accepted finding (with ACCEPT_CONFIG), a repository that uses TikTok only in its tests, a bare
+    mirror, a clean one."""
+    storefront = make_checkout(base / "storefront", STOREFRONT)
+    tests_only = make_checkout(base / "mobile-tests", {
+        "__tests__/login.test.js": 'fetch("https://open.tiktokapis.com/v2/oauth/token/");\n',
+        "src/app.js": "export const app = 1;\n"})
+    mirror = make_bare_mirror(base / "pixel-mirror.git",
+                              make_checkout(base / "_pixel_src", {"public/index.html": PIXEL_HTML}))
+    clean = make_checkout(base / "clean", {"src/tokens.py": "import tiktoken\n"})
+    return [storefront, tests_only, mirror, clean]

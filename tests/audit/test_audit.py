@@ -38,10 +38,10 @@ def test_audit_writes_sarif_per_repo_and_reports(tmp_path: Path) -> None:
     assert {(r["repository"], r["rule_id"]) for r in rows} >= {
         ("android", "TT109"), ("web-mirror", "TT303"), ("release-artifacts", "TT301")}
     md = (out / "report.md").read_text()
-    assert "| clean | ok |" in md and "## web-mirror" in md
+    assert "| [clean](#repo-clean) | ok | no TikTok found |" in md and "## web-mirror" in md
     html = (out / "report.html").read_text()
     assert 'data-repo="android"' in html and "<script" not in html
-    assert "Audit run 1: 5 repositories, 0 failed" in proc.stdout
+    assert "Audit run 1: 5 repositories, 0 failed. 4 of 5 repositories use TikTok." in proc.stdout
 
 
 def test_audit_diff_reports_exactly_what_changed(tmp_path: Path) -> None:

@@ -41,13 +41,16 @@ def test_runs_lists_every_run_as_json_and_text(history: Path) -> None:
     db = sqlite3.connect(history / "audit.sqlite")
     for run in runs:
         assert set(run) == {"id", "started_utc", "finished_utc", "tool_version", "packs", "repositories", "failed",
-                            "findings"}
+                            "findings", "accepted", "components"}
         assert run["tool_version"] == __version__
         assert "tiktok" in run["packs"]
         assert run["repositories"] == 2 and run["failed"] == 0
         assert run["finished_utc"] and run["started_utc"] <= run["finished_utc"]
         assert run["findings"] == db.execute("SELECT COUNT(*) FROM findings WHERE run_id = ?",
                                              (run["id"],)).fetchone()[0] > 0
+        assert run["accepted"] == 0
+        assert run["components"] == db.execute("SELECT COUNT(*) FROM components WHERE run_id = ?",
+                                               (run["id"],)).fetchone()[0] > 0
     text = run_cli("audit", "runs", "--db", str(history / "audit.sqlite"))
     assert text.returncode == 0, text.stderr
     header, *rows = text.stdout.splitlines()
@@ -164,3 +167,35 @@ def test_a_repository_named_like_a_command_is_audited_as_dot_slash(tmp_path: Pat
     proc = run_cli("audit", "./runs", "--out", str(tmp_path / "out"), "--jobs", "1", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     assert (tmp_path / "out" / "sarif" / "runs.sarif").is_file()
+
+
+def _schema_2_history(path: Path) -> None:
+    """A history as tiktok-scan wrote it before components (schema 2): one run, one finding."""
+    from scanner.audit.store import MIGRATIONS
+
+    db = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        db.executescript(script)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO runs VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', '0.0.9', 'tiktok')")
+    db.execute("INSERT INTO repos VALUES (1, 'app', '/src/app', 'checkout', 'ok', NULL, 3, 100, 0.5)")
+    db.execute("INSERT INTO findings VALUES (1, 'app', 'TT303', 'error', 'service-endpoint', 'web/index.html', 2, "
+               f"'url', '{PIXEL}', NULL, 'web services', '', 'm', '')")
+    db.commit()
+    db.close()
+
+
+def test_an_older_history_is_read_as_it_is_and_its_trend_has_no_components(tmp_path: Path) -> None:
+    """A schema-2 history is listed read-only (no component count: null), then an audit migrates it
+    and its trend shows the old run's findings with `-` for components."""
+    db = tmp_path / "old.sqlite"
+    _schema_2_history(db)
+    (run,) = json.loads(run_cli("audit", "runs", "--db", str(db), "-f", "json").stdout)
+    assert (run["findings"], run["accepted"], run["components"]) == (1, 0, None)
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 2  # read, not migrated
+    app = make_checkout(tmp_path / "app", {"web/index.html": PIXEL_HTML})
+    assert run_cli("audit", str(app), "--out", str(tmp_path / "out"), "--db", str(db), "--no-progress").returncode == 1
+    md = (tmp_path / "out" / "report.md").read_text()
+    assert "| app | - / 1 | 1 / 1 |" in md
+    runs = json.loads(run_cli("audit", "runs", "--db", str(db), "-f", "json").stdout)
+    assert [(r["findings"], r["components"]) for r in runs] == [(1, None), (1, 1)]

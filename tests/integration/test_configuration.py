@@ -119,6 +119,7 @@ description = "Hosts our policy team tracks."
 prohibition = "Internal policy ACME-7."
 '''
 TEAM_RULE = '''id = "ACME001"
+product = "other"
 name = "acme-tracker-endpoint"
 title = "ACME tracker endpoint"
 category = "service-endpoint"
@@ -192,4 +193,5 @@ def test_output_settings_from_configuration(tmp_path: Path, run_cli: Cli) -> Non
     footer = [r for r in run["results"] if r["ruleId"] == "TT601"]
     assert footer[0]["suppressions"] == [{"kind": "external", "justification": "allowed by configuration (web/*.html)"}]
     code, out, _ = run_cli(["scan", "--format", "text"], cwd=root)
-    assert out.startswith("docs/history.md:1:28: note [TT301]")
+    assert out.startswith("2 TikTok components in 2 places:\n")  # the component summary, then the details
+    assert "\nDetails:\n\ndocs/history.md:1:28: note [TT301]" in out

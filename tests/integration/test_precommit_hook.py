@@ -195,3 +195,41 @@ def test_try_repo(project: Project) -> None:
     result = project.run(PRE_COMMIT, "try-repo", str(hooks), "tiktok-scan", "--files", "shop/cart.py")
     assert result.returncode == 0, result.stdout + result.stderr
     (project.root / "web" / "index.html").unlink()
+
+
+def test_the_default_baseline_is_used_by_the_hook(project: Project) -> None:
+    """`.tiktok-scan-baseline.json` at the repository root accepts the findings it records, with no
+    configuration; a new finding still blocks; `--no-baseline` in the hook's args applies none."""
+    write(project.root, {"legacy/pixel.html": PIXEL_HTML})
+    created = project.run(sys.executable, "-m", "scanner", "baseline", "create", ".",
+                          "-o", ".tiktok-scan-baseline.json")
+    assert created.returncode == 0, created.stderr
+    assert "legacy/pixel.html" in (project.root / ".tiktok-scan-baseline.json").read_text(encoding="utf-8")
+    project.run("git", "add", "legacy/pixel.html", ".tiktok-scan-baseline.json")
+    code, out = project.commit("accept the legacy landing page")
+    assert code == 0, out
+    assert "Passed" in out
+
+    write(project.root, {"web/new.html": PIXEL_HTML})  # the same code at a new path is a new finding
+    project.run("git", "add", "web/new.html")
+    code, out = project.commit("new page")
+    assert code != 0
+    assert "web/new.html:6:5: error [TT204]" in out and "legacy/pixel.html" not in out
+    project.run("git", "reset", "-q")
+    shutil.rmtree(project.root / "web")
+
+    config = project.root / ".pre-commit-config.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "        args: [--no-baseline]\n", encoding="utf-8")
+    with (project.root / "legacy" / "pixel.html").open("a", encoding="utf-8") as handle:
+        handle.write("<!-- reviewed -->\n")
+    project.run("git", "add", "legacy/pixel.html", ".pre-commit-config.yaml")
+    code, out = project.commit("touch the legacy page")
+    assert code != 0
+    assert "legacy/pixel.html:6:5: error [TT204]" in out
+    project.run("git", "reset", "-q")
+    config.write_text(original, encoding="utf-8")
+    project.run("git", "checkout", "--", "legacy/pixel.html")
+    project.run("git", "rm", "-q", "legacy/pixel.html", ".tiktok-scan-baseline.json")
+    code, out = project.commit("drop the legacy page")
+    assert code == 0, out

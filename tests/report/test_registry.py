@@ -47,7 +47,7 @@ def test_every_reporter_class_is_registered() -> None:
 def test_names_are_unique_per_option_and_targets_load() -> None:
     keys = [(f.option, f.name) for f in registry.FORMATS]
     assert len(keys) == len(set(keys))
-    assert {f.option for f in registry.FORMATS} == {registry.SCAN, registry.INVENTORY, registry.RULES,
+    assert {f.option for f in registry.FORMATS} == {registry.SCAN, registry.INVENTORY, registry.PLAN, registry.RULES,
                                                      registry.EXPORT}
     empty = ScanResult(roots=(), findings=[], notifications=[], stats=ScanStats(), analyzers=(), packs=())
     ruleset = load_packs()
@@ -72,6 +72,7 @@ def test_the_command_line_and_configuration_offer_the_registered_formats() -> No
     parser = build_parser()
     assert _choices(parser, "scan")["--format"] == registry.names(registry.SCAN) == ("text", "json", "sarif")
     assert _choices(parser, "inventory")["--format"] == registry.names(registry.INVENTORY) == ("cyclonedx",)
+    assert _choices(parser, "plan")["--format"] == registry.names(registry.PLAN) == ("text", "json")
     rules = _choices(parser, "rules")
     assert rules["--format"] == registry.names(registry.RULES) == ("text", "json", "markdown", "inputs")
     assert rules["--export"] == registry.names(registry.EXPORT) == ("semgrep", "dependency-review")

@@ -10,6 +10,7 @@ import pytest
 from scanner.errors import SignatureError
 from scanner.rules import default_signature_dir, load_packs
 from scanner.rules.loader import load_pack
+from scanner.rules.model import PRODUCTS
 from tests.conftest import REPO, run_cli
 
 SIGNATURES = REPO / "signatures"
@@ -72,6 +73,8 @@ def _broken_copy(tmp_path: Path, rule_file: str, old: str, new: str) -> Path:
         ('hosts = [', 'hostz = [', "match.hostz"),
         ('"analytics.tiktok.com",', '"Analytics.TikTok.com",', "match.hosts"),
         ('title = "TikTok Pixel endpoint"', 'titel = "TikTok Pixel endpoint"', "titel"),
+        ('product = "tiktok-pixel"', 'product = "tiktok-pixels"', "product"),
+        ('product = "tiktok-pixel"\n', '', "product"),
     ],
 )
 def test_malformed_record_names_file_and_field(tmp_path: Path, old: str, new: str, field: str) -> None:
@@ -111,3 +114,18 @@ def test_cli_exits_2_on_bad_signatures(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "TM303-tiktok-pixel-endpoint.toml" in proc.stderr
     assert "'level'" in proc.stderr
+
+
+def test_every_rule_names_a_product_on_the_line_after_its_id() -> None:
+    """The product is data (docs/design/components.md): every rule file says it, right after `id`."""
+    for path in sorted(SIGNATURES.glob("*/*.toml")):
+        if path.name == "pack.toml":
+            continue
+        first, second = path.read_text(encoding="utf-8").splitlines()[:2]
+        assert first.startswith("id = ") and second.startswith("product = "), path
+    products = {r.id: r.product for pack in sorted(SIGNATURES.glob("*/pack.toml"))
+                for r in load_pack(pack.parent).rules}
+    assert products["TT201"] == products["TT101"] == products["TT401"] == "tiktok-open-sdk"
+    assert products["TT303"] == products["TT204"] == "tiktok-pixel"
+    assert products["BD102"] == "bytedance-affiliate/lark"
+    assert all(p in PRODUCTS for p in products.values())

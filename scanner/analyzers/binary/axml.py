@@ -5,7 +5,9 @@ chunks whose attributes index into it). Strings are usually UTF-16, so the core'
 cannot see them: this analyzer runs on every binary manifest (one small file per APK) and checks
 the decoded attribute values itself. `<queries><package android:name="com.zhiliaoapp.musically">`,
 `<meta-data android:name="TikTokClientKey">` and activity/provider class names become facts, with
-the element path and the source line aapt recorded in the evidence.
+the element path and the source line aapt recorded in the evidence. Attribute values are
+configuration (Context.CONFIG), as in a source manifest; component class names are binary
+evidence (CLASS, Context.BINARY).
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def _string(strings: list[str], index: int) -> str:
 
 class AxmlAnalyzer:
     name: ClassVar[str] = "binary/android-manifest"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     priority: ClassVar[int] = 10
     # UTF-16 strings never hit the byte prefilter; the manifest is small, so always read it.
     needs_candidates: ClassVar[bool] = False
@@ -143,7 +145,7 @@ class AxmlAnalyzer:
                     names.append((full, record, f"<{tag}> (line {line})"))
                 if attr == "scheme" and value.lower() in file.needles.schemes:
                     yield Fact(kind=FactKind.SCHEME, value=value.lower(), location=location(file, record),
-                               context=Context.BINARY, analyzer=self.name,
+                               context=Context.CONFIG, analyzer=self.name,
                                evidence=f'<{where} {attr}="{value}"> (manifest line {line})')
                     continue
                 raw = value.encode("utf-8")
@@ -152,6 +154,6 @@ class AxmlAnalyzer:
                     continue
                 for token in find_tokens(raw, hits, file.needles):
                     yield Fact(kind=token.kind, value=token.value, location=location(file, record),
-                               context=Context.BINARY, analyzer=self.name,
+                               context=Context.CONFIG, analyzer=self.name,
                                evidence=f'<{where} {attr}="{value}"> (manifest line {line})')
         yield from class_facts(file, names, self.name, "AndroidManifest.xml")

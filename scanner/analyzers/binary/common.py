@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
+from scanner.analyzers.binary.container import AR_MAGIC, FAT_MAGICS, MACHO_MAGICS
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.text.tokens import find_tokens
 from scanner.core.prefilter import Needles, Prefilter
-from scanner.model import Context, Fact, FactKind, Location
+from scanner.model import Context, Fact, FactKind, Location, Related
 
 MAX_EVIDENCE_ITEMS = 4
+MAX_RELATED = 100  # related locations of one class fact (GitHub keeps 1,000 per result)
 
 # Magic numbers of the formats that have their own analyzer (see `sniff`).
 DEX_MAGIC = b"dex\n"
 ELF_MAGIC = b"\x7fELF"
-AR_MAGIC = b"!<arch>\n"
 BPLIST_MAGIC = b"bplist00"
 AXML_MAGIC = b"\x03\x00\x08\x00"
-MACHO_MAGICS = (b"\xfe\xed\xfa\xce", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xcf\xfa\xed\xfe")
-FAT_MAGICS = (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf")
 
 
 def sniff(data: bytes) -> str | None:
@@ -124,30 +124,48 @@ def matching_prefix(name: str, prefixes: tuple[str, ...]) -> str | None:
     return best
 
 
-def class_facts(file: FileInput, names: Iterable[tuple[str, int, str]], analyzer: str, unit: str,
+def class_facts(file: FileInput, names: Iterable[tuple[str, int | Location, str]], analyzer: str, unit: str,
                 members: tuple[str, ...] | None = None) -> Iterator[Fact]:
     """CLASS facts for names that start like a signature class, one per signature prefix.
 
-    A DEX of the SDK holds hundreds of its classes; one fact per prefix (the first class as the
-    value, the others counted in the evidence) keeps a report readable.
+    A DEX of the SDK holds hundreds of its classes, a static library dozens of objects: one fact
+    per prefix (the first class as the value, the others counted in the evidence) keeps a report
+    readable. Each name is at a byte offset (in `members`) or a Location; the objects other than
+    the first one that hold a class of the group become related locations.
     """
     prefixes = class_prefixes(file.needles)
-    groups: dict[str, tuple[str, int, str, list[str]]] = {}
-    for name, offset, how in names:
+    groups: dict[str, _ClassGroup] = {}
+    for name, where, how in names:
         prefix = matching_prefix(name, prefixes)
         if prefix is None:
             continue
+        place = where if isinstance(where, Location) else location(file, where, members)
         group = groups.get(prefix)
         if group is None:
-            groups[prefix] = (name, offset, how, [name])
-        elif name not in group[3]:
-            group[3].append(name)
+            groups[prefix] = _ClassGroup(name, place, how, [name])
+            continue
+        if name not in group.names:
+            group.names.append(name)
             if name == prefix:  # an exact signature name is the better representative
-                groups[prefix] = (name, offset, how, group[3])
-    for name, offset, how, all_names in sorted(groups.values(), key=lambda g: g[1]):
-        others = [n for n in all_names if n != name]
-        evidence = f"{how} {name}"
+                group.name, group.place, group.how = name, place, how
+        if place.members != group.place.members and (place.members, name) not in group.seen:
+            group.seen.add((place.members, name))
+            group.related.append(Related(place, f"{how} {name}"))
+    for group in sorted(groups.values(), key=lambda g: (g.place.members, g.place.byte_offset or 0)):
+        others = [n for n in group.names if n != group.name]
+        evidence = f"{group.how} {group.name}"
         if others:
             evidence += f" (+{len(others)} more: {summary(others, 3)})"
-        yield Fact(kind=FactKind.CLASS, value=name, location=location(file, offset, members),
-                   context=Context.BINARY, analyzer=analyzer, evidence=f"{evidence} in {unit}")
+        related = tuple(r for r in group.related[:MAX_RELATED] if r.location.members != group.place.members)
+        yield Fact(kind=FactKind.CLASS, value=group.name, location=group.place, context=Context.BINARY,
+                   analyzer=analyzer, evidence=f"{evidence} in {unit}", related=related)
+
+
+@dataclass
+class _ClassGroup:
+    name: str
+    place: Location
+    how: str
+    names: list[str]
+    related: list[Related] = field(default_factory=list)
+    seen: set[tuple[tuple[str, ...], str]] = field(default_factory=set)

@@ -4,7 +4,9 @@ XML plists on disk are text and the text analyzer reads them; binary plists (`bp
 `plistlib` to be read at all. The same walk serves the XML plist that linkers embed in a Mach-O
 `__TEXT,__info_plist` section. Keys that are signature markers (`TikTokClientKey`) become MARKER
 facts, `LSApplicationQueriesSchemes` and `CFBundleURLSchemes` entries become SCHEME facts, and
-every other string value goes through the shared token finder.
+every other string value goes through the shared token finder. A property list is configuration
+(Context.CONFIG), compiled or not: an app's `TikTokClientKey` there is Open SDK configuration,
+unlike the same word among a binary's strings.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def plist_facts(file: FileInput, raw: bytes, base: int, analyzer: str, where: st
                 if name in needles.markers:
                     yield Fact(kind=FactKind.MARKER, value=name, location=location(file, _offset_of(raw, name, base),
                                                                                    members),
-                               context=Context.BINARY, analyzer=analyzer, evidence=f"key {name} ({where})")
+                               context=Context.CONFIG, analyzer=analyzer, evidence=f"key {name} ({where})")
                 stack.append((name, child))
         elif isinstance(node, list):
             stack.extend((key, child) for child in reversed(node))
@@ -65,7 +67,7 @@ def plist_facts(file: FileInput, raw: bytes, base: int, analyzer: str, where: st
             if key in SCHEME_KEYS:
                 yield Fact(kind=FactKind.SCHEME, value=node.lower(),
                            location=location(file, _offset_of(raw, node, base), members),
-                           context=Context.BINARY, analyzer=analyzer, evidence=f"{key}: {node} ({where})")
+                           context=Context.CONFIG, analyzer=analyzer, evidence=f"{key}: {node} ({where})")
                 continue
             encoded = node.encode("utf-8")
             hits = hits_in(encoded, needles)
@@ -74,13 +76,13 @@ def plist_facts(file: FileInput, raw: bytes, base: int, analyzer: str, where: st
             offset = _offset_of(raw, node, base)
             for token in find_tokens(encoded, hits, needles):
                 yield Fact(kind=token.kind, value=token.value, location=location(file, offset + token.start, members),
-                           context=Context.BINARY, analyzer=analyzer,
+                           context=Context.CONFIG, analyzer=analyzer,
                            evidence=f"{key}: {token.evidence} ({where})" if key else f"{token.evidence} ({where})")
 
 
 class PlistAnalyzer:
     name: ClassVar[str] = "binary/plist"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     priority: ClassVar[int] = 10
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True

@@ -3,8 +3,10 @@
 The generic pass for compiled code and resources (Mach-O `__cstring`, ELF `.rodata`, `.pyc`,
 `.so` in `lib/*/`, images with metadata...): tokens at the prefilter hits, so the cost is bounded
 by the hits however large the file. Formats whose strings carry a length prefix or another
-encoding (DEX, class files, binary XML, binary plists, ar archives) are left to their own
-analyzers, which look at each string separately.
+encoding (DEX, class files, binary XML, binary plists) are left to their own analyzers, which
+look at each string separately, and so are containers (`ar` archives and fat files, whose slices
+may be images or archives): binary/macho and binary/static-library read each slice and object
+once and name it in the location.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from scanner.analyzers.binary.common import FAT_MAGICS, sniff, token_facts
-from scanner.analyzers.binary.macho import slices
 from scanner.analyzers.interface import FileInput
-from scanner.errors import ParseError
 from scanner.model import Fact
 
 OWN_ANALYZER = frozenset({"dex", "class", "axml", "bplist", "ar"})
@@ -23,7 +23,7 @@ OWN_ANALYZER = frozenset({"dex", "class", "axml", "bplist", "ar"})
 
 class StringsAnalyzer:
     name: ClassVar[str] = "binary/strings"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
@@ -36,13 +36,6 @@ class StringsAnalyzer:
         if kind in OWN_ANALYZER:
             return
         where = {"macho": "Mach-O strings", "elf": "ELF strings"}.get(kind or "", "strings")
-        hits = file.hits
         if kind == "macho" and file.data.startswith(FAT_MAGICS):
-            # every slice of a universal binary holds the same strings: report the first slice's
-            try:
-                first = slices(file.data)[0]
-            except ParseError:
-                first = None
-            if first is not None:
-                hits = [h for h in hits if first.offset < h[1] <= first.offset + first.size]
-        yield from token_facts(file, file.data, hits, 0, self.name, where)
+            return  # binary/macho reads each slice and names it (`TikTokOpenSDK!/arm64`)
+        yield from token_facts(file, file.data, file.hits, 0, self.name, where)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
-from scanner.model import Context, Fact, FactKind, Location, PackageRef
+from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.model import Context, Fact, FactKind, Location, PackageRef, Related
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,18 @@ class DeclaredPackage:
     direct: bool | None = None
     dependency_path: tuple[str, ...] = ()
     scope: str | None = None
+    related: tuple[Related, ...] = ()  # where the coordinates came from (a version catalog line)
 
 
 Parser = Callable[[str, str], list[DeclaredPackage]]
+
+
+def declared_at(lines: LineIndex, offset: int, length: int, purl: str, ecosystem: str, name: str,
+                version: str | None, *, direct: bool | None, scope: str | None) -> DeclaredPackage:
+    """A package named by the `length` characters at 0-based `offset` of the text `lines` indexes."""
+    line, column = lines.position(offset)
+    return DeclaredPackage(purl=purl, ecosystem=ecosystem, name=name, version=version, line=line, column=column,
+                           end_column=column + length, direct=direct, scope=scope)
 
 
 class ParserAnalyzer:
@@ -82,4 +92,5 @@ class ParserAnalyzer:
                 evidence=pkg.name + (f"@{pkg.version}" if pkg.version else ""),
                 package=PackageRef(purl=pkg.purl, ecosystem=pkg.ecosystem, name=pkg.name, version=pkg.version,
                                    direct=pkg.direct, dependency_path=pkg.dependency_path, scope=pkg.scope),
+                related=pkg.related,
             )

@@ -163,6 +163,12 @@ class TreeSitterAnalyzer:
         if spec is None or name.endswith(self.token_only_suffixes):
             yield from token_facts(file, self.languages[0], self.name)
             return
+        yield from self.parse_or_match(file, spec)
+
+    def parse_or_match(self, file: FileInput, spec: LanguageSpec) -> Iterator[Fact]:
+        """`extract` when the file is cheap enough to parse, else bounded token matching."""
+        from scanner.analyzers.source.minified import token_facts
+
         reason = too_costly(file)
         if reason is not None:
             file.notifications.append(Notification(

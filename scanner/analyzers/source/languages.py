@@ -31,8 +31,9 @@ GROOVY = LanguageSpec("groovy", "tree_sitter_groovy", "language", "jvm", (".groo
 SWIFT = LanguageSpec("swift", "tree_sitter_swift", "language", "apple", (".swift",), "swift", "apple",
                      (".", "?.", "!."))
 OBJC = LanguageSpec("objc", "tree_sitter_objc", "language", "apple", (".m", ".mm", ".h"), "objc", "apple")
+# `.js.download`: a script of a page saved by a browser (`Page_files/events.js.download`)
 JAVASCRIPT = LanguageSpec("javascript", "tree_sitter_javascript", "language", "js",
-                          (".js", ".mjs", ".cjs", ".jsx"), "javascript", "js", (".", "?."))
+                          (".js", ".mjs", ".cjs", ".jsx", ".js.download"), "javascript", "js", (".", "?."))
 TYPESCRIPT = LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", "js",
                           (".ts", ".mts", ".cts"), "typescript", "js", (".", "?.", "!."))
 TSX = LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", "js", (".tsx",), "typescript", "js",
@@ -46,10 +47,16 @@ RUBY = LanguageSpec("ruby", "tree_sitter_ruby", "language", "ruby", (".rb", ".ra
 PHP = LanguageSpec("php", "tree_sitter_php", "language_php", "php", (".php", ".phtml"), "php", "php",
                    ("->", "?->", "::"), ("/**",))
 HTML = LanguageSpec("html", "tree_sitter_html", "language", "js", (".html", ".htm", ".xhtml"), "html", "js")
+# Components and server templates: the HTML grammar on the markup, their scripts as JavaScript or
+# TypeScript (analyzers/source/templates.py says which template syntax each suffix carries).
+TEMPLATES = LanguageSpec("html", "tree_sitter_html", "language", "js",
+                         (".vue", ".svelte", ".astro", ".erb", ".ejs", ".jsp", ".aspx", ".php", ".phtml",
+                          ".blade.php", ".twig", ".jinja", ".jinja2", ".j2", ".njk", ".liquid", ".cshtml",
+                          ".razor", ".hbs", ".handlebars", ".mustache"), "html", "js")
 
 # `.d.ts` files are declarations, still TypeScript; `.min.js` stays JavaScript (long lines fall back).
 ALL: tuple[LanguageSpec, ...] = (JAVA, KOTLIN, GROOVY, SWIFT, OBJC, JAVASCRIPT, TYPESCRIPT, TSX, GO, DART, CSHARP,
-                                 RUBY, PHP, HTML)
+                                 RUBY, PHP, HTML, TEMPLATES)
 
 
 def spec_for(name: str, specs: tuple[LanguageSpec, ...]) -> LanguageSpec | None:

@@ -25,10 +25,11 @@ import bisect
 import io
 import tokenize
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
+from scanner.analyzers.source import python_calls
 from scanner.analyzers.text.tokens import find_tokens
 from scanner.model import Context, Fact, FactKind, Level, Location, Notification, SkipReason
 
@@ -69,6 +70,8 @@ class Reading:
 
     regions: list[Region]
     code: list[CodeFact]
+    lines: list[list[tokenize.TokenInfo]] = field(default_factory=list)  # logical lines of code tokens
+    fstrings: list[str] = field(default_factory=list)  # f-string texts (names used inside them)
 
 
 class PythonAnalyzer:
@@ -89,11 +92,13 @@ class PythonAnalyzer:
     # -- reading ---------------------------------------------------------------------------------
 
     def _read(self, file: FileInput) -> Reading:
-        """The lexer always (strings, comments, imports: cheap); libcst only when it can matter.
+        """The lexer always (strings, comments, imports, calls: cheap); libcst only when it can matter.
 
-        Scope analysis for qualified names costs seconds on a large file, so the parser runs only
-        when the file imports a module whose top-level name is a candidate needle: only then can
-        a call resolve to an SDK name.
+        Calls resolve from the lexer's tokens when every imported candidate name keeps its import's
+        meaning in the whole file (`python_calls`). Scope analysis for qualified names costs an
+        import of ~110 ms and seconds on a large file, so libcst runs only when a candidate name is
+        rebound somewhere, and only when the file imports a module whose top-level name is a
+        candidate needle: only then can a call resolve to an SDK name.
         """
         text = file.text
         lexed = read_with_tokenize(text)
@@ -106,6 +111,12 @@ class PythonAnalyzer:
             # the SDK's own package (`TikTokLive/client/client.py` importing `TikTokLive.…`): its
             # imports already identify it; resolving its internal calls would add nothing but time
             return lexed
+        bound = {name: targets for name, targets in python_calls.bindings(lexed.lines).items()
+                 if any(t.split(".", 1)[0].lower() in roots for t in targets)}
+        if not python_calls.shadowed(lexed.lines, set(bound), lexed.fstrings):
+            calls = [CodeFact(FactKind.SYMBOL, qname, start, end, Context.CALL, evidence)
+                     for qname, start, end, evidence in python_calls.calls(lexed.lines, bound, roots)]
+            return Reading(regions=lexed.regions, code=[*lexed.code, *calls])
         if len(file.data) > LIBCST_MAX_BYTES:
             # scope analysis grows far faster than the file (generated API clients of 100+ KB took
             # seconds each): past this size the lexer's imports and strings stand alone
@@ -303,6 +314,8 @@ def read_with_tokenize(text: str) -> Reading:
     """
     regions: list[Region] = []
     code: list[CodeFact] = []
+    lines: list[list[tokenize.TokenInfo]] = []
+    fstrings: list[str] = []
     line: list[tokenize.TokenInfo] = []  # tokens of the current logical line
     fstring_start: list[Position] = []
 
@@ -315,6 +328,9 @@ def read_with_tokenize(text: str) -> Reading:
         else:
             regions.extend(Region(t.start, t.end, Context.STRING) for t in strings)
         code.extend(_imports_in(line))
+        fstrings.extend(t.string for t in strings if python_calls.is_fstring(t))
+        if line:
+            lines.append(list(line))
         line.clear()
 
     try:
@@ -331,10 +347,12 @@ def read_with_tokenize(text: str) -> Reading:
                 end_of_line()
             elif tok.type not in _LINE_BREAKS and not fstring_start:
                 line.append(tok)
+            elif fstring_start and tok.type == tokenize.NAME:
+                fstrings.append(tok.string)  # Python 3.12+: names inside an f-string's braces
     except (tokenize.TokenError, SyntaxError):
         pass  # keep what was read before the point the lexer gave up
     end_of_line()
-    return Reading(regions=_ordered(regions), code=code)
+    return Reading(regions=_ordered(regions), code=code, lines=lines, fstrings=fstrings)
 
 
 def _imports_in(line: Sequence[tokenize.TokenInfo]) -> Iterator[CodeFact]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from scanner.analyzers.binary.common import sniff
 from scanner.analyzers.binary.elf import jni_class, link_name
-from scanner.analyzers.binary.macho import swift_class, swift_module
+from scanner.analyzers.binary.swift import swift_class, swift_module
 from scanner.config import ScanConfig
 from scanner.core.scanner import Scanner
 from scanner.model import Context, Fact, FactKind, Location, SkipReason

@@ -14,6 +14,8 @@ from scanner.analyzers.lockfile import (
     composer_json,
     composer_lock,
     cordova_plugin,
+    expo_config,
+    flutter_plugins,
     gemfile,
     gemfile_lock,
     gemspec,
@@ -33,6 +35,7 @@ from scanner.analyzers.lockfile import (
     pubspec,
     pubspec_lock,
     python_metadata,
+    react_native_config,
     sbom_cyclonedx,
     sbom_spdx,
     swift_package,
@@ -88,6 +91,11 @@ MALFORMED: list[tuple[Parse, str, str]] = [
     (sbom_spdx.parse, "x.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": {}}'),
     (python_metadata.parse, "PKG-INFO", "not core metadata\n"),
     (python_metadata.parse, "METADATA", "Metadata-Version: 2.1\nSummary: no name\n"),
+    (expo_config.parse, "app.json", '{"expo": {"plugins": [}'),
+    (expo_config.parse, "app.config.ts", "export default { plugins: ['expo-router] }\n"),
+    (flutter_plugins.parse, ".flutter-plugins-dependencies", '{"plugins": '),
+    (flutter_plugins.parse, ".flutter-plugins-dependencies", '{"info": "no plugins"}'),
+    (react_native_config.parse, "react-native.config.js", "module.exports = { dependencies: { 'x }\n"),
 ]
 
 
@@ -110,6 +118,8 @@ EMPTY: list[tuple[Parse, str]] = [
     (nuget_project.parse, "App.csproj"), (nuget_packages_config.parse, "packages.config"),
     (nuget_lock.parse, "packages.lock.json"), (cordova_plugin.parse, "plugin.xml"),
     (sbom_cyclonedx.parse, "bom.json"), (sbom_spdx.parse, "x.spdx.json"), (python_metadata.parse, "PKG-INFO"),
+    (expo_config.parse, "app.json"), (flutter_plugins.parse, ".flutter-plugins-dependencies"),
+    (react_native_config.parse, "react-native.config.js"),
 ]
 
 

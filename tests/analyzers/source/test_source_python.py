@@ -90,12 +90,11 @@ def test_negative_twin_has_nothing_at_warning_or_error(fixture_findings: dict[st
     }
 
 
-def test_python2_file_falls_back_to_the_lexer_with_a_note() -> None:
+def test_python2_file_is_read_by_the_lexer_alone() -> None:
+    """Its imported name is never rebound, so the lexer resolves everything and libcst (which
+    cannot parse Python 2) is not needed: no note."""
     result = run_scan(ScanConfig(roots=[str(FIXTURES)], srcroot=str(FIXTURES), jobs=1))
-    notes = [n for n in result.notifications if n.path == "legacy_py2.py"]
-    assert len(notes) == 1
-    assert notes[0].reason is SkipReason.PARSE_ERROR and notes[0].level is Level.NOTE
-    assert "fell back to the lexer" in notes[0].message
+    assert [n for n in result.notifications if n.path == "legacy_py2.py"] == []
     findings = [f for f in result.findings if f.location.path == "legacy_py2.py"]
     assert {(f.rule_id, f.location.start_line, f.context) for f in findings} == {
         ("TT206", 3, Context.IMPORT),
@@ -103,6 +102,21 @@ def test_python2_file_falls_back_to_the_lexer_with_a_note() -> None:
         ("TT306", 8, Context.COMMENT),
     }
     assert {f.level for f in findings if f.context is Context.COMMENT} == {Level.NOTE}
+
+
+def test_python2_file_that_needs_scope_analysis_falls_back_to_the_lexer_with_a_note(scanner: Scanner) -> None:
+    source = (
+        "from TikTokApi import TikTokApi\n"
+        "def make(TikTokApi=None):\n"  # the name is rebound: only scope analysis can tell the calls apart
+        "    print 'making', TikTokApi\n"
+        "    return TikTokApi()\n"
+    )
+    outcome = scanner.scan_bytes("old.py", source.encode())
+    assert [(f.rule_id, f.location.start_line, f.context) for f in outcome.findings] == [
+        ("TT206", 1, Context.IMPORT)]
+    notes = outcome.notifications
+    assert len(notes) == 1 and notes[0].reason is SkipReason.PARSE_ERROR and notes[0].level is Level.NOTE
+    assert "fell back to the lexer" in notes[0].message
 
 
 def test_comment_and_commented_out_import_are_not_use(scanner: Scanner) -> None:
@@ -188,13 +202,17 @@ def test_files_without_a_candidate_are_never_parsed(tmp_path: Path, monkeypatch:
     (tmp_path / "tok.py").write_text("import tiktoken\nenc = tiktoken.get_encoding('cl100k_base')\n")
     (tmp_path / "notes.md").write_text("from TikTokApi import TikTokApi\n")
     (tmp_path / "uses.py").write_text("from TikTokApi import TikTokApi\napi = TikTokApi()\n")
+    (tmp_path / "shadow.py").write_text("from TikTokApi import TikTokApi\n\n\ndef make(TikTokApi=None):\n"
+                                        "    return TikTokApi()\n\n\napi = TikTokApi()\n")
     result = run_scan(ScanConfig(roots=[str(tmp_path)], jobs=1))
     # plain*.py have no candidate and notes.md is not Python; tok.py is a candidate (the prefilter's
-    # `tiktok` needle hits `tiktoken`) but imports no candidate module, so the lexer is enough
+    # `tiktok` needle hits `tiktoken`) but imports no candidate module, so the lexer is enough;
+    # uses.py never rebinds its imported name, so the lexer resolves its call; shadow.py does
     calls = log.read_text(encoding="utf-8").split("\0")[:-1] if log.exists() else []
-    assert calls == [(tmp_path / "uses.py").read_text()]
+    assert calls == [(tmp_path / "shadow.py").read_text()]
     assert {(f.location.path, f.rule_id, f.location.start_line) for f in result.findings
-            if f.analyzer == "source/python"} == {("uses.py", "TT206", 1), ("uses.py", "TT206", 2)}
+            if f.analyzer == "source/python"} == {("uses.py", "TT206", 1), ("uses.py", "TT206", 2),
+                                                  ("shadow.py", "TT206", 1), ("shadow.py", "TT206", 8)}
 
 
 def test_libcst_is_not_imported_when_nothing_needs_parsing(tmp_path: Path) -> None:
@@ -220,6 +238,12 @@ def test_overlong_line_is_lexed_not_parsed(monkeypatch: pytest.MonkeyPatch) -> N
     source = ("import TikTokApi\nDATA = '" + "x" * 200 + "'\n"
               "URL = 'https://business-api.tiktok.com/x'  # api\nTikTokApi.TikTokApi()\n")
     outcome = scanner.scan_bytes("big.py", source.encode())
+    # the lexer resolves the call (the name is never rebound): the line limit never comes into play
+    assert sorted((f.location.start_line, f.rule_id, f.context) for f in outcome.findings) == [
+        (1, "TT206", Context.IMPORT), (3, "TT302", Context.STRING), (4, "TT206", Context.CALL)]
+    assert outcome.notifications == []
+    rebound = source + "for TikTokApi in range(3):\n    pass\n"
+    outcome = scanner.scan_bytes("big.py", rebound.encode())
     assert sorted((f.location.start_line, f.rule_id, f.context) for f in outcome.findings) == [
         (1, "TT206", Context.IMPORT), (3, "TT302", Context.STRING)]  # the call is not resolved
     assert [n.level for n in outcome.notifications] == [Level.NOTE]

@@ -1,0 +1,1 @@
+"""Android build evidence in text form: R8/ProGuard rules and mappings, source AndroidManifest.xml."""
