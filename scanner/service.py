@@ -414,24 +414,29 @@ def _known_at_base(plan: _Plan, result: ScanResult) -> int:
     findings match on the baseline's fingerprint (rule, path, value, normalised line, occurrence),
     never on line numbers. Returns how many were suppressed."""
     from scanner.core import gitdiff
-    from scanner.core.scanner import Scanner
+    from scanner.core.parallel import Blob, parallel_scan
+    from scanner.core.scanner import FileOutcome, Scanner
     from scanner.findings.baseline import Baseline, apply_baseline, entries_for
 
     assert plan.git_root is not None and plan.base is not None
     paths = sorted({f.location.path for f in result.findings if f.suppressed is None})
     if not paths:
         return 0
-    scanner: Scanner | None = None
     keys: set[tuple[str, str, str]] = set()
+    blobs = []
     for path in paths:
         data = gitdiff.show(plan.git_root, plan.base, path)
         if data is None:  # new in the change: every finding in it is new
             continue
         if len(data) > plan.config.limits.max_file_size:
             continue  # not read at the base either: its findings stay reported
-        scanner = scanner or Scanner(plan.config)
-        outcome = scanner.scan_bytes(path, data)
+        blobs.append(Blob(path, data))
+
+    def absorb(outcome: FileOutcome) -> None:
         keys.update(e.key for e in entries_for(outcome.findings))
+
+    if blobs:  # in a supervised worker, as every scan: a parser that crashes on a base version costs that file
+        parallel_scan(plan.config, Scanner(plan.config), blobs, 1, absorb, None)
     if not keys:
         return 0
     known = Baseline(source=f"{plan.request.since}@{plan.base}", keys=frozenset(keys))

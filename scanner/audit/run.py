@@ -92,27 +92,28 @@ def _unread_note(entry: BareFile) -> Notification:
 
 
 def _scan_bare(task: Task, options: AuditOptions) -> ScanResult:
-    from scanner.core.run import build_result, utc_now
+    """A bare mirror's blobs, read here (no git) and analyzed in a supervised worker, like files."""
+    from scanner.core.parallel import Blob, parallel_scan
+    from scanner.core.run import build_result, collector, utc_now
     from scanner.core.scanner import Scanner
 
     started = time.monotonic()
     start_utc = utc_now()
-    scanner = Scanner(_config(task, options))
+    config = _config(task, options)
+    scanner = Scanner(config)
     findings: list[Finding] = []
     notes: list[Notification] = []
     stats = ScanStats()
-    for entry in bare_blobs(task.repo.path, options.limits.max_file_size):
-        stats.files_seen += 1
-        if entry.content is None:
-            notes.append(_unread_note(entry))
-            continue
-        outcome = scanner.scan_bytes(entry.path, entry.content)
-        findings.extend(outcome.findings)
-        notes.extend(outcome.notifications)
-        stats.files_analyzed += 1
-        stats.bytes_read += entry.size
-        stats.archive_members += outcome.members
-        stats.candidate_files += int(outcome.candidate)
+
+    def blobs() -> Iterator[Blob]:
+        for entry in bare_blobs(task.repo.path, options.limits.max_file_size):
+            stats.files_seen += 1
+            if entry.content is None:
+                notes.append(_unread_note(entry))
+                continue
+            yield Blob(entry.path, entry.content)
+
+    parallel_scan(config, scanner, blobs(), 1, collector(findings, notes, stats), None)
     return build_result((task.repo.path,), scanner, findings, notes, stats, start_utc, started,
                         extra={"srcroot": task.repo.path})
 
@@ -159,35 +160,41 @@ Submit = Callable[[list[Task], AuditOptions], Iterator[tuple[Task, ScanResult | 
 
 
 def local_executor(jobs: int) -> Submit:
-    """A process pool; a task that raises or whose worker dies is retried once in a fresh pool."""
+    """A process pool; a task that raises or whose worker dies is retried once, alone.
+
+    Files are analyzed in each task's own supervised workers (scanner.core.parallel), so a native
+    parser that crashes costs that file, reported in the repository's result, never the task. If
+    a pool worker dies anyway, the pool fails every task it held, innocent or not: each failed
+    task is then retried alone in a pool of its own, so only a task that fails by itself is
+    reported failed, and no other repository loses a finding.
+    """
 
     def submit(tasks: list[Task], options: AuditOptions) -> Iterator[tuple[Task, ScanResult | None, str | None]]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         ctx = multiprocessing.get_context("forkserver")
-        pending = list(tasks)
-        for attempt in (1, 2):
-            failed: list[tuple[Task, str]] = []
+        failed: list[tuple[Task, str]] = []
+        try:
+            with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
+                futures = {pool.submit(scan_task, t, options): t for t in tasks}
+                for fut in as_completed(futures):
+                    task = futures[fut]
+                    try:
+                        yield task, fut.result(), None
+                    except Exception as exc:  # includes BrokenProcessPool: retried below
+                        failed.append((task, f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # the pool itself broke while shutting down
+            done = {t for t, _ in failed}
+            failed.extend((t, f"{type(exc).__name__}: {exc}") for t in tasks if t not in done)
+        for task, first in failed:
             try:
-                with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=ctx) as pool:
-                    futures = {pool.submit(scan_task, t, options): t for t in pending}
-                    for fut in as_completed(futures):
-                        task = futures[fut]
-                        try:
-                            yield task, fut.result(), None
-                        except Exception as exc:  # includes BrokenProcessPool: retried below
-                            failed.append((task, f"{type(exc).__name__}: {exc}"))
-            except Exception as exc:  # the pool itself broke while shutting down
-                done = {t for t, _ in failed}
-                failed.extend((t, f"{type(exc).__name__}: {exc}") for t in pending if t not in done)
-            if not failed:
-                return
-            if attempt == 2:
-                for task, error in failed:
-                    yield task, None, error
-                return
-            pending = [t for t, _ in failed]
+                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as alone:
+                    result = alone.submit(scan_task, task, options).result()
+            except Exception as exc:
+                yield task, None, f"{first}; retried alone: {type(exc).__name__}: {exc}"
+            else:
+                yield task, result, None
 
     return submit
 

@@ -1,87 +1,343 @@
-"""Worker processes: batches in a pool, a heartbeat watchdog, and isolation of files that crash.
+"""Scan workers: every file is analyzed in a supervised worker process, in every mode.
 
-The only module-level state of the scanner lives here, in the worker bootstrap: each worker
-process holds its Scanner and its heartbeat slot for its whole life.
+Native parsers (libcst, tree-sitter) can neither be interrupted by SIGALRM nor survived when they
+overflow their stack or exhaust memory, so no file is analyzed in the scanning process itself:
+a serial scan (pre-commit, `--jobs 1`, an audit's repository) has one worker, `--jobs N` has N.
+On Linux a worker is forked from the parent with its compiled scanner (a few milliseconds, no
+interpreter start, no second compile) and lives for the whole scan, taking batches of files.
+
+A worker that dies (segfault, abort, the memory cap, the OOM killer) or is killed by the
+watchdog for running past the per-file budget costs one file, never the scan: the heartbeat
+says which file it held; the rest of its batch is redone by a fresh worker; the culprit is
+retried alone, then (or at once, for a hang) alone without native parsers, where the token-level
+fallback still reports TikTok identifiers and hosts. A file that stops even that worker is
+reported as lost, with the reason. The only module-level state of the scanner lives in the
+worker bootstrap (scanner.core.native's switch).
 """
 
 from __future__ import annotations
 
 import os
+import resource
+import select
 import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from scanner.analyzers.interface import Analyzer
 from scanner.config import ScanConfig
+from scanner.core import forked
 from scanner.core.budget import install_alarm
+from scanner.core.native import PARSE_CALLS, allow_native_parsers
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.core.walk import FileRef
 from scanner.model import Level, Notification, SkipReason
 from scanner.rules import RuleSet
 
-if TYPE_CHECKING:
-    import multiprocessing.context
-
 BATCH_BYTES = 8 * 1024 * 1024
 BATCH_FILES = 256
-_WORKER: Scanner | None = None
-# Shared with the parent: per worker slot [started (monotonic, 0 = idle), pid, batch id, index in batch].
-# The parent's watchdog reads it to kill a worker stuck past the budget in native code, where
-# SIGALRM cannot interrupt, and to know which files were in progress when a worker crashed.
-_HEARTBEAT: Any = None
-_SLOT = 0
-HEARTBEAT_FIELDS = 4
 KILL_GRACE = 5.0  # seconds past the per-file budget before the parent kills a worker
-WORKER_STARTUP_TIMEOUT = 120.0  # seconds for a fresh worker to load signatures and analyzers
+WORKER_MEMORY = 1536 * 1024 * 1024  # address space a worker may add to what it had when it started
+START_FAILURES = 3  # workers in a row that die before their first file: the scan cannot use workers
 
-def _worker_init(config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None = None,
-                 heartbeat: Any = None, slots: Any = None, scanner: Scanner | None = None) -> None:
-    """`scanner` is the parent's, inherited through fork (not pickled): no second compile."""
-    global _WORKER, _HEARTBEAT, _SLOT
-    _WORKER = scanner if scanner is not None else Scanner(config, ruleset, analyzer_classes)
+
+@dataclass(frozen=True)
+class Blob:
+    """Content that is not a file on disk (a bare mirror's blob): scanned with `scan_bytes`."""
+
+    path: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+Item = FileRef | Blob
+
+
+def _scan_one(scanner: Scanner, item: Item) -> FileOutcome:
+    return scanner.scan_file(item) if isinstance(item, FileRef) else scanner.scan_bytes(item.path, item.data)
+
+
+# -- the worker process -------------------------------------------------------------------------
+
+
+def _limit_memory(extra: int) -> None:
+    """RLIMIT_AS at the current size plus `extra`: a parser asking for gigabytes gets an
+    allocation failure (MemoryError, or an abort the parent survives) instead of the machine."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = size + extra
+        if soft != resource.RLIM_INFINITY:
+            want = min(want, soft)
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (OSError, ValueError):  # no /proc (not Linux) or a limit we may not set: no cap
+        pass
+
+
+def _serve(conn: Any, beat: Any, scanner: Scanner | None, config: ScanConfig, ruleset: RuleSet,
+           analyzer_classes: Sequence[type[Analyzer]] | None, memory: int) -> None:
+    """The worker's loop: (items, safe) in, one merged FileOutcome out per batch.
+
+    `beat` is shared with the parent: [started (monotonic, 0 = idle), index of the file in progress].
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _limit_memory(memory)
     install_alarm()
-    if heartbeat is not None and slots is not None:
-        with slots.get_lock():
-            _SLOT = slots.value % (len(heartbeat) // HEARTBEAT_FIELDS)
-            slots.value += 1
-        _HEARTBEAT = heartbeat
+    if scanner is None:  # not forked: build our own (forkserver, spawn)
+        scanner = Scanner(config, ruleset, analyzer_classes)
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        items, safe = msg
+        allow_native_parsers(not safe)
+        parsed = PARSE_CALLS.copy()
+        merged = FileOutcome(files=0)
+        for index, item in enumerate(items):
+            beat[0] = 0.0  # the parent ignores the slot while it is being written
+            beat[1] = float(index)
+            beat[0] = time.monotonic()
+            one = _scan_one(scanner, item)
+            merged.findings.extend(one.findings)
+            merged.notifications.extend(one.notifications)
+            merged.bytes_read += one.bytes_read
+            merged.members += one.members
+            merged.candidates += int(one.candidate)
+            merged.files += 1
+        beat[0] = 0.0
+        beat[1] = -1.0
+        merged.parses = dict(PARSE_CALLS - parsed)
+        conn.send(merged)
 
 
-def _beat(batch_id: int, index: int) -> None:
-    """Tell the parent which file this worker is on and since when; index -1: idle."""
-    if _HEARTBEAT is None:
-        return
-    base = _SLOT * HEARTBEAT_FIELDS
-    _HEARTBEAT[base] = 0.0  # the parent ignores a slot while it is being written
-    _HEARTBEAT[base + 1] = float(os.getpid())
-    _HEARTBEAT[base + 2] = float(batch_id)
-    _HEARTBEAT[base + 3] = float(index)
-    _HEARTBEAT[base] = time.monotonic() if index >= 0 else 0.0
+# -- the parent's side --------------------------------------------------------------------------
 
 
-def _worker_batch(refs: list[FileRef], batch_id: int = -1) -> list[FileOutcome]:
-    """One merged outcome for the batch (pickling an outcome per file cost more than the scan)."""
-    assert _WORKER is not None
-    merged = FileOutcome(files=0)
-    for index, ref in enumerate(refs):
-        _beat(batch_id, index)
-        one = _WORKER.scan_file(ref)
-        merged.findings.extend(one.findings)
-        merged.notifications.extend(one.notifications)
-        merged.bytes_read += one.bytes_read
-        merged.members += one.members
-        merged.candidates += int(one.candidate)
-        merged.files += 1
-    _beat(batch_id, -1)
-    return [merged]
+@dataclass
+class _Job:
+    items: list[Item]
+    safe: bool = False  # native parsers off: the retry of a file that stopped a worker
+    alone: bool = False  # a culprit retried in isolation
+    cause: Notification | None = None  # why this file is being retried (reported with its result)
 
 
-def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
-    batch: list[FileRef] = []
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    beat: Any
+    job: _Job | None = None
+    served: int = 0  # batches finished: 0 when it dies means it never got going
+
+    def stop(self, kill: bool = True) -> int | None:
+        if self.proc.is_alive():
+            if kill:
+                self.proc.kill()
+            else:
+                self.conn.send(None)
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        self.conn.close()
+        return int(self.proc.exitcode) if self.proc.exitcode is not None else None
+
+
+def _context() -> Any:
+    """Where scanner.core.forked cannot fork: multiprocessing's fork when this process has no other
+    thread (workers inherit the compiled scanner), else forkserver (POSIX) or spawn."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+
+
+class WorkerPool:
+    """`jobs` supervised workers; `run` feeds them batches and absorbs what they return."""
+
+    def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int,
+                 analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+        self.config = config
+        self.scanner = scanner
+        self.jobs = max(1, jobs)
+        self.analyzer_classes = analyzer_classes if analyzer_classes is not None else \
+            tuple(type(a) for a in scanner.analyzers)
+        self.ctx = None if forked.available() else _context()
+        self.file_timeout = config.limits.file_timeout
+        self.deadline = _kill_deadline(self.file_timeout)
+        self.start_failures = 0
+
+    def _start(self) -> _Worker:
+        if self.ctx is None:  # a bare fork: ~2 ms, no multiprocessing imports
+            proc = forked.ForkedProcess(_serve, (self.scanner, self.config, self.scanner.ruleset,
+                                                 self.analyzer_classes, WORKER_MEMORY))
+            return _Worker(proc, proc.conn, proc.beat)
+        parent, child = self.ctx.Pipe()
+        beat = self.ctx.RawArray("d", 2)
+        beat[1] = -1.0
+        inherited = self.scanner if self.ctx.get_start_method() == "fork" else None
+        proc = self.ctx.Process(target=_serve, daemon=True, args=(
+            child, beat, inherited, self.config, self.scanner.ruleset, self.analyzer_classes, WORKER_MEMORY))
+        proc.start()
+        child.close()
+        return _Worker(proc, parent, beat)
+
+    def run(self, items: Iterable[Item], absorb: Callable[[FileOutcome], None],
+            progress: Callable[[int, int], None] | None = None) -> None:
+        pulled = done = 0
+
+        def counted() -> Iterator[Item]:
+            nonlocal pulled
+            for item in items:
+                pulled += 1
+                yield item
+
+        stream: Iterator[list[Item]] | None = _batches(counted())
+        queue: deque[_Job] = deque()
+        workers: list[_Worker | None] = [None] * self.jobs
+
+        def finished(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, max(pulled, done))
+
+        def next_job() -> _Job | None:
+            nonlocal stream
+            if queue:
+                return queue.popleft()
+            if stream is not None:
+                batch = next(stream, None)
+                if batch is not None:
+                    return _Job(batch)
+                stream = None
+            return None
+
+        try:
+            while True:
+                for slot, worker in enumerate(workers):
+                    if worker is not None and worker.job is not None:
+                        continue
+                    job = next_job()
+                    if job is None:
+                        break
+                    if worker is None:
+                        worker = workers[slot] = self._start()
+                    worker.job = job
+                    worker.beat[0], worker.beat[1] = 0.0, -1.0
+                    with suppress(OSError):  # it died meanwhile: the job is redone below
+                        worker.conn.send((job.items, job.safe))
+                busy = [w for w in workers if w is not None and w.job is not None]
+                if not busy:
+                    return
+                if not queue and stream is not None:  # walk one batch ahead while the workers scan
+                    ahead = next_job()
+                    if ahead is not None:
+                        queue.append(ahead)
+                ready = set(select.select([x for w in busy for x in (w.conn, w.proc.sentinel)], [], [],
+                                          1.0 if self.deadline else None)[0])
+                now = time.monotonic()
+                for slot, worker in enumerate(workers):
+                    if worker is None or worker.job is None:
+                        continue
+                    job = worker.job
+                    if worker.conn in ready or worker.proc.sentinel in ready:
+                        outcome = _receive(worker)
+                        if outcome is not None:
+                            worker.job = None
+                            worker.served += 1
+                            self.start_failures = 0
+                            PARSE_CALLS.update(outcome.parses)
+                            absorb(outcome)
+                            if job.cause is not None:
+                                absorb(FileOutcome(notifications=[job.cause], files=0))
+                            finished(len(job.items))
+                            continue
+                        workers[slot] = None
+                        self._lost(worker, job, queue, absorb, finished, hung=False)
+                    elif self.deadline is not None and 0 < worker.beat[0] < now - self.deadline:
+                        workers[slot] = None
+                        self._lost(worker, job, queue, absorb, finished, hung=True)
+        finally:
+            for worker in workers:
+                if worker is not None:
+                    worker.stop()
+
+    def _lost(self, worker: _Worker, job: _Job, queue: deque[_Job], absorb: Callable[[FileOutcome], None],
+              finished: Callable[[int], None], hung: bool) -> None:
+        """A worker died or was killed holding `job`: find the culprit, requeue the rest."""
+        index = int(worker.beat[1])
+        code = worker.stop(kill=True)
+        items = job.items
+        if index < 0 and len(items) == 1:
+            index = 0
+        if index < 0:  # it died before its first file (while starting): each file goes alone
+            self.start_failures += 1 if worker.served == 0 else 0
+            if self.start_failures >= START_FAILURES:
+                for item in items:
+                    absorb(FileOutcome(notifications=[_death_note(item.path, code, lost=True, starting=True)]))
+                finished(len(items))
+                return
+            queue.extendleft(_Job([item], job.safe, alone=True, cause=job.cause) for item in reversed(items))
+            return
+        culprit = items[index]
+        rest = items[:index] + items[index + 1:]
+        if rest:  # their results died with the worker: done again
+            queue.appendleft(_Job(rest, job.safe, job.alone))
+        cause = job.cause or (_hung_note(culprit.path, self.file_timeout, lost=False) if hung
+                              else _death_note(culprit.path, code, lost=False))
+        if not job.safe and (hung or job.alone):
+            queue.appendleft(_Job([culprit], safe=True, alone=True, cause=cause))
+        elif not job.safe:
+            queue.appendleft(_Job([culprit], alone=True))
+        else:
+            note = _hung_note(culprit.path, self.file_timeout, lost=True) if hung \
+                else _death_note(culprit.path, code, lost=True)
+            if job.cause is not None and job.cause.reason != note.reason:  # it hung first, then died (or so)
+                note = Notification(note.path, note.reason, f"{note.message} (before that: "
+                                    f"{job.cause.message.removeprefix(culprit.path + ': ')})", note.level)
+            absorb(FileOutcome(notifications=[note]))
+            finished(1)
+
+
+def _receive(worker: _Worker) -> FileOutcome | None:
+    """The worker's result, or None when it died instead of answering."""
+    try:
+        if worker.conn.poll():
+            result: FileOutcome = worker.conn.recv()
+            return result
+    except (EOFError, OSError):
+        return None
+    if worker.proc.is_alive():  # woken by the sentinel of a process that is still exiting
+        worker.proc.join(1)
+    return None
+
+
+def parallel_scan(config: ScanConfig, scanner: Scanner, refs: Iterable[Item], jobs: int,
+                  absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
+                  analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+    """Scan `refs` in `jobs` supervised workers (one for a serial scan); see the module docstring."""
+    WorkerPool(config, scanner, jobs, analyzer_classes).run(refs, absorb, progress)
+
+
+def _batches(refs: Iterable[Item]) -> Iterator[list[Item]]:
+    batch: list[Item] = []
     size = 0
     for ref in refs:
         batch.append(ref)
@@ -93,169 +349,6 @@ def _batches(refs: Iterable[FileRef]) -> Iterator[list[FileRef]]:
         yield batch
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork on Linux when this process has no other thread: workers inherit the compiled scanner
-    and start in milliseconds. Elsewhere forkserver (POSIX) or spawn."""
-    import multiprocessing
-
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-
-
-def parallel_scan(config: ScanConfig, scanner: Scanner, refs: Iterable[FileRef], jobs: int,
-              absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
-              analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
-    """Batches in a process pool; a worker that crashes or hangs costs one file, not the scan.
-
-    The walk is streamed: batches are handed to the workers as the walk finds them, so scanning
-    starts at once and the walk overlaps it. A file past its budget in Python code is stopped by
-    SIGALRM inside the worker. A worker stuck in native code (or killed by a segfault, `os._exit`,
-    the OOM killer) breaks the pool: the file it held is found through the heartbeat and retried
-    alone in an isolated worker (hung files are reported, not retried), the pool is restarted for
-    everything else, and results already returned are kept. On Linux the workers are forked with
-    the parent's compiled scanner.
-    """
-    ctx = _pool_context()
-    ruleset = scanner.ruleset
-    inherited = scanner if ctx.get_start_method() == "fork" else None
-    done = 0
-    pulled = 0
-
-    def counted(stream: Iterable[FileRef]) -> Iterator[FileRef]:
-        nonlocal pulled
-        for ref in stream:
-            pulled += 1
-            yield ref
-
-    def batch_done(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, max(pulled, done))
-
-    more: Iterator[list[FileRef]] | None = _batches(counted(refs))
-    pending: list[list[FileRef]] = []
-    isolate: list[FileRef] = []
-    for _round in range(8):  # each round ends with every batch done or at least one file taken out
-        if not pending and more is None:
-            break
-        pending, suspects, hung = _pool_round(ctx, config, ruleset, analyzer_classes, pending, jobs, absorb,
-                                              batch_done, inherited, more)
-        more = None  # the first round drained the walk
-        for ref in hung:
-            absorb(FileOutcome(notifications=[_hung_note(ref, config.limits.file_timeout)]))
-            batch_done(1)
-        if pending and not suspects and not hung:
-            break  # the pool broke without saying where (a worker died while starting): go one by one
-        taken = set(suspects) | set(hung)
-        isolate.extend(suspects)
-        pending = [kept for kept in ([r for r in b if r not in taken] for b in pending) if kept]
-    isolate.extend(r for b in pending for r in b)
-    if isolate:
-        _isolate(config, ruleset, isolate, absorb, analyzer_classes, batch_done)
-
-
-def _pool_round(ctx: Any, config: ScanConfig, ruleset: RuleSet, analyzer_classes: Sequence[type[Analyzer]] | None,
-                batches: list[list[FileRef]], jobs: int, absorb: Callable[[FileOutcome], None],
-                batch_done: Callable[[int], None], inherited: Scanner | None = None,
-                more: Iterator[list[FileRef]] | None = None,
-                ) -> tuple[list[list[FileRef]], list[FileRef], list[FileRef]]:
-    """One pool over `batches` and then `more` (pulled while the workers run, at most a few batches
-    ahead). Returns (unfinished batches, crash suspects, files killed for hanging)."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    batches = list(batches)
-    workers = max(1, jobs if more is not None else min(jobs, len(batches)))
-    heartbeat = ctx.Array("d", workers * HEARTBEAT_FIELDS, lock=False)
-    slots = ctx.Value("i", 0)
-    deadline = _kill_deadline(config.limits.file_timeout)
-    unfinished = dict(enumerate(batches))
-    hung: list[FileRef] = []
-    killed: set[int] = set()
-    broken = False
-    max_pending = workers * 4  # the walk runs ahead of the workers, memory does not grow with the tree
-
-    def take(future: Future[list[FileOutcome]], batch_id: int) -> bool:
-        try:
-            outcomes = future.result()
-        except BrokenProcessPool:
-            return False
-        for outcome in outcomes:
-            absorb(outcome)
-        batch_done(len(unfinished.pop(batch_id)))
-        return True
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=(config, ruleset, analyzer_classes, heartbeat, slots, inherited)) as pool:
-        futures: dict[Future[list[FileOutcome]], int] = {}
-        waiting: set[Future[list[FileOutcome]]] = set()
-
-        def submit(batch: list[FileRef], batch_id: int) -> bool:
-            """False when the pool broke meanwhile (a worker died): the batch waits for the next round."""
-            nonlocal broken
-            try:
-                future = pool.submit(_worker_batch, batch, batch_id)
-            except BrokenProcessPool:
-                broken = True
-                return False
-            futures[future] = batch_id
-            waiting.add(future)
-            return True
-
-        def feed() -> None:
-            nonlocal more
-            while more is not None and len(waiting) < max_pending and not broken:
-                batch = next(more, None)
-                if batch is None:
-                    more = None
-                    return
-                batch_id = len(batches)
-                batches.append(batch)
-                unfinished[batch_id] = batch
-                submit(batch, batch_id)
-
-        for batch_id, batch in list(unfinished.items()):
-            if not submit(batch, batch_id):
-                break
-
-        feed()
-        while waiting and not broken:
-            finished, still = wait(waiting, timeout=1.0 if deadline else None, return_when=FIRST_COMPLETED)
-            waiting.clear()
-            waiting.update(still)
-            for future in finished:
-                broken = not take(future, futures[future]) or broken
-            if broken:
-                continue
-            feed()
-            if deadline is None:
-                continue
-            children = {p.pid for p in multiprocessing.active_children()}
-            for pid, batch_id, index in _overdue(heartbeat, deadline):
-                if pid in children and pid not in killed and batch_id in unfinished:
-                    killed.add(pid)
-                    hung.append(batches[batch_id][index])
-                    os.kill(pid, signal.SIGKILL)
-        # a batch may have finished between the break and the shutdown: keep its results
-        for future, batch_id in futures.items():
-            if batch_id in unfinished and future.done() and not future.cancelled() and future.exception() is None:
-                take(future, batch_id)
-    if more is not None:  # the pool broke before the walk ended: the rest goes to the next round
-        for batch in more:
-            unfinished[len(batches)] = batch
-            batches.append(batch)
-    suspects: list[FileRef] = []
-    if broken:
-        for pid, batch_id, index in _overdue(heartbeat, -1.0):
-            ref = batches[batch_id][index] if batch_id in unfinished else None
-            if ref is not None and ref not in hung and pid not in killed:
-                suspects.append(ref)
-    return list(unfinished.values()), suspects, hung
-
-
 def _kill_deadline(file_timeout: float) -> float | None:
     """Seconds after which the parent kills a worker stuck on one file: SIGALRM gets the first chance."""
     if file_timeout <= 0:
@@ -263,109 +356,28 @@ def _kill_deadline(file_timeout: float) -> float | None:
     return file_timeout + max(KILL_GRACE, file_timeout / 2)
 
 
-def _overdue(heartbeat: Any, deadline: float) -> Iterator[tuple[int, int, int]]:
-    """(pid, batch id, index) of every worker busy on one file for more than `deadline` seconds."""
-    now = time.monotonic()
-    for base in range(0, len(heartbeat), HEARTBEAT_FIELDS):
-        started = heartbeat[base]
-        if started > 0 and now - started > deadline:
-            index = int(heartbeat[base + 3])
-            if index >= 0:
-                yield int(heartbeat[base + 1]), int(heartbeat[base + 2]), index
+_RETRIED = "analyzed again without native parsers (tokens matched instead of parsing)"
 
 
-def _hung_note(ref: FileRef, file_timeout: float) -> Notification:
-    return Notification(
-        ref.path, SkipReason.TIMEOUT,
-        f"{ref.path}: analysis did not stop within the {file_timeout:g}-second per-file budget (stuck in "
-        f"native code?); its worker was killed and the file skipped", Level.ERROR)
+def _hung_note(path: str, file_timeout: float, lost: bool) -> Notification:
+    what = f"{path}: analysis did not stop within the {file_timeout:g}-second per-file budget (stuck in native code?); "
+    if lost:
+        return Notification(path, SkipReason.TIMEOUT, what + "its worker was killed and the file skipped", Level.ERROR)
+    return Notification(path, SkipReason.TIMEOUT, what + "its worker was killed and the file " + _RETRIED,
+                        Level.WARNING)
 
 
-def _isolated_main(conn: Any, config: ScanConfig, ruleset: RuleSet,
-                   analyzer_classes: Sequence[type[Analyzer]] | None) -> None:
-    scanner = Scanner(config, ruleset, analyzer_classes)
-    conn.send(None)  # ready
-    while True:
+def _death_note(path: str, code: int | None, lost: bool, starting: bool = False) -> Notification:
+    how = f"exit code {code}"
+    if code is not None and code < 0:
         try:
-            ref = conn.recv()
-        except EOFError:
-            return
-        if ref is None:
-            return
-        conn.send(scanner.scan_file(ref))
-
-
-class _IsolatedWorker:
-    """One worker process, one file at a time; killed and replaced when a file crashes or hangs it."""
-
-    def __init__(self, config: ScanConfig, ruleset: RuleSet,
-                 analyzer_classes: Sequence[type[Analyzer]] | None) -> None:
-        import multiprocessing
-
-        self.ctx: Any = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        self.args = (config, ruleset, analyzer_classes)
-        self.deadline = _kill_deadline(config.limits.file_timeout)
-        self.file_timeout = config.limits.file_timeout
-        self.proc: Any = None
-        self.conn: Any = None
-
-    def _start(self) -> None:
-        parent, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_isolated_main, args=(child, *self.args), daemon=True)
-        self.proc.start()
-        child.close()
-        self.conn = parent
-        if not parent.poll(WORKER_STARTUP_TIMEOUT):
-            raise EOFError("worker did not start")
-        parent.recv()
-
-    def scan(self, ref: FileRef) -> FileOutcome:
-        try:
-            if self.proc is None:
-                self._start()
-            self.conn.send(ref)
-            if self.conn.poll(self.deadline):
-                return self.conn.recv()
-            self.stop(kill=True)
-            return FileOutcome(notifications=[_hung_note(ref, self.file_timeout)])
-        except (EOFError, OSError):
-            code = self.stop(kill=True)
-        how = f"exit code {code}"
-        if code is not None and code < 0:
-            try:
-                how = f"signal {signal.Signals(-code).name}"
-            except ValueError:
-                how = f"signal {-code}"
-        return FileOutcome(notifications=[Notification(
-            ref.path, SkipReason.ANALYZER_ERROR,
-            f"{ref.path}: the worker analyzing this file died ({how}); file skipped", Level.ERROR)])
-
-    def stop(self, kill: bool = False) -> int | None:
-        proc, conn = self.proc, self.conn
-        self.proc = self.conn = None
-        if proc is None:
-            return None
-        if not kill:
-            with suppress(OSError):
-                conn.send(None)
-            proc.join(5)
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        conn.close()
-        return proc.exitcode
-
-
-def _isolate(config: ScanConfig, ruleset: RuleSet, refs: list[FileRef], absorb: Callable[[FileOutcome], None],
-             analyzer_classes: Sequence[type[Analyzer]] | None = None,
-             batch_done: Callable[[int], None] | None = None) -> None:
-    """Each file alone in a worker that is replaced when the file kills or hangs it."""
-    worker = _IsolatedWorker(config, ruleset, analyzer_classes)
-    try:
-        for ref in refs:
-            absorb(worker.scan(ref))
-            if batch_done:
-                batch_done(1)
-    finally:
-        worker.stop()
-
+            how = f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"signal {-code}"
+    if starting:
+        return Notification(path, SkipReason.ANALYZER_ERROR,
+                            f"{path}: scan workers die while starting ({how}); file skipped", Level.ERROR)
+    what = f"{path}: the worker analyzing this file died ({how}); "
+    if lost:
+        return Notification(path, SkipReason.ANALYZER_ERROR, what + "file skipped", Level.ERROR)
+    return Notification(path, SkipReason.ANALYZER_ERROR, what + "the file was " + _RETRIED, Level.WARNING)

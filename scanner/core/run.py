@@ -1,4 +1,4 @@
-"""The whole scan: walk (or the named files), scan each file serially or in workers, build the result."""
+"""The whole scan: walk (or the named files), scan each file in supervised workers, build the result."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from pathlib import Path
 
 from scanner import __version__
 from scanner.config import ScanConfig, find_srcroot
-from scanner.core.budget import alarm_handler
 from scanner.core.parallel import parallel_scan
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.core.walk import FileRef, Walker, WalkOptions, is_excluded
 from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 from scanner.rules import RuleSet
 
-PARALLEL_THRESHOLD = 64  # fewer files than this: no worker processes (pre-commit stays fast)
+PARALLEL_THRESHOLD = 64  # fewer files than this: one worker process (a fork: pre-commit stays fast)
 
 
 def _explicit_files(config: ScanConfig) -> tuple[list[FileRef], list[Notification]]:
@@ -46,6 +45,21 @@ def _explicit_files(config: ScanConfig) -> tuple[list[FileRef], list[Notificatio
     return refs, notes
 
 
+def collector(findings: list[Finding], notifications: list[Notification], stats: ScanStats
+              ) -> Callable[[FileOutcome], None]:
+    """What a worker's outcome adds to a scan's findings, notifications and counts."""
+
+    def absorb(outcome: FileOutcome) -> None:
+        findings.extend(outcome.findings)
+        notifications.extend(outcome.notifications)
+        stats.bytes_read += outcome.bytes_read
+        stats.archive_members += outcome.members
+        stats.candidate_files += outcome.candidates if outcome.files != 1 else int(outcome.candidate)
+        stats.files_analyzed += outcome.files
+
+    return absorb
+
+
 def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
              progress: Callable[[int, int], None] | None = None) -> ScanResult:
     """Walk, route, analyze, match; returns a sorted, deterministic ScanResult."""
@@ -67,26 +81,13 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
         walker = Walker(WalkOptions(excludes=config.excludes, respect_gitignore=config.respect_gitignore))
         refs = walker.walk(config.roots, srcroot)  # streamed: workers start while the walk goes on
 
-    def absorb(outcome: FileOutcome) -> None:
-        findings.extend(outcome.findings)
-        notifications.extend(outcome.notifications)
-        stats.bytes_read += outcome.bytes_read
-        stats.archive_members += outcome.members
-        stats.candidate_files += outcome.candidates if outcome.files != 1 else int(outcome.candidate)
-        stats.files_analyzed += outcome.files
+    absorb = collector(findings, notifications, stats)
 
     jobs = config.jobs or (os.cpu_count() or 1)
     head = list(itertools.islice(refs, PARALLEL_THRESHOLD))
-    if jobs <= 1 or len(head) < PARALLEL_THRESHOLD:
-        serial = [*head, *refs]
-        total = len(serial)
-        with alarm_handler():
-            for n, ref in enumerate(serial, 1):
-                absorb(scanner.scan_file(ref))
-                if progress:
-                    progress(n, total)
-    else:
-        parallel_scan(config, scanner, itertools.chain(head, refs), jobs, absorb, progress,
+    # Never in this process: a native parser that crashes or hangs must cost one file, not the scan.
+    workers = 1 if jobs <= 1 or len(head) < PARALLEL_THRESHOLD else jobs
+    parallel_scan(config, scanner, itertools.chain(head, refs), workers, absorb, progress,
                   tuple(type(a) for a in scanner.analyzers))
     stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:

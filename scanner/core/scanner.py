@@ -49,6 +49,7 @@ class FileOutcome:
     candidate: bool = False
     files: int = 1  # a worker merges its batch into one outcome: less to pickle per file
     candidates: int = 0  # candidate files in a merged outcome (`candidate` is per file)
+    parses: dict[str, int] = field(default_factory=dict)  # native parses a worker made (scanner.core.native)
 
 
 

@@ -108,5 +108,44 @@ class DeepRecursion(_Double):
         down(0)
 
 
-ALL_DOUBLES = (PythonLoop, NativeHang, HardExit, Segfault, Raises, DeepRecursion)
+class NativeParserCrash(_Double):
+    """A native parser that segfaults on this file: only while native parsers are allowed, as a real
+    one does (a worker's retry without native parsers never calls it)."""
+
+    name = "test/native-parser-crash"
+    target = "native-parser-crash.txt"
+
+    def misbehave(self) -> None:
+        from scanner.core.native import native_parsers_allowed
+
+        if native_parsers_allowed():
+            ctypes.string_at(0)
+
+
+class NativeParserHang(_Double):
+    """A native parser stuck on this file where SIGALRM cannot reach it, while native parsers are allowed."""
+
+    name = "test/native-parser-hang"
+    target = "native-parser-hang.txt"
+
+    def misbehave(self) -> None:
+        from scanner.core.native import native_parsers_allowed
+
+        if native_parsers_allowed():
+            NativeHang.misbehave(self)  # type: ignore[arg-type]
+
+
+class MemoryHog(_Double):
+    """Asks for 4 GiB at once, as a parser on a pathological input does (3.7 GB in tree-sitter-kotlin)."""
+
+    name = "test/memory-hog"
+    target = "memory-hog.txt"
+
+    def misbehave(self) -> None:
+        hog = bytearray(4 * 1024**3)
+        hog[-1] = 1
+
+
+ALL_DOUBLES = (PythonLoop, NativeHang, HardExit, Segfault, Raises, DeepRecursion, NativeParserCrash,
+               NativeParserHang, MemoryHog)
 IN_PROCESS_SAFE = (PythonLoop, Raises, DeepRecursion)  # the others would take the test process down

@@ -275,6 +275,9 @@ ALLOWED = {
     # exported rules written to a temporary directory; it never runs scanned code either
     "scanner/interop/semgrep/run.py": {"subprocess", "subprocess.run", "tempfile", "tempfile.TemporaryDirectory",
                                        "shutil", "shutil.which"},
+    # the scan worker (forked from the scanner) sends back the FileOutcome objects it built, over a
+    # pipe only the two processes hold, as multiprocessing does elsewhere; scanned bytes are never unpickled
+    "scanner/core/forked.py": {"pickle", "pickle.dumps", "pickle.loads", "pickle.HIGHEST_PROTOCOL"},
 }
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
 # (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.

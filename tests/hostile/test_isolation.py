@@ -101,3 +101,82 @@ def test_worker_crash_or_native_hang_costs_one_file(tmp_path: Path, bad: list[st
     import multiprocessing
 
     assert [p for p in multiprocessing.active_children() if p.is_alive() and p.pid != os.getpid()] == []
+
+
+@pytest.mark.usefixtures("with_doubles")
+@pytest.mark.parametrize("named", [False, True], ids=["serial-walk", "pre-commit-files"])
+def test_serial_scan_survives_a_native_crash_and_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      named: bool) -> None:
+    """Serial scans (a small tree, --jobs 1, pre-commit's named files) run in a supervised worker too:
+    a native parser that crashes or hangs costs its parse only; the retry without native parsers
+    keeps the file's token-level finding, and a file that stops even that is named as lost."""
+    monkeypatch.setattr(parallel_mod, "KILL_GRACE", 1.0)
+    bad = ["native-parser-crash.txt", "native-parser-hang.txt", "segfault.txt"]
+    _tree(tmp_path, bad, good=4)
+    files = [*bad, *(f"good{i}.py" for i in range(4))] if named else None
+    config = ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1, files=files,
+                        limits=Limits(file_timeout=1.0))
+    result = run_scan(config)
+    found = _findings(result)
+    assert _good_expected(4) <= found
+    assert result.stats.files_analyzed == 4 + len(bad)
+    # retried without native parsers: the finding the analyzer makes before its parse is kept
+    assert {("native-parser-crash.txt", 1, "TT301"), ("native-parser-hang.txt", 1, "TT301")} <= found
+    (reason, level, message), = _notes(result, "native-parser-crash.txt")
+    assert reason is SkipReason.ANALYZER_ERROR and level is Level.WARNING
+    assert "died (signal SIGSEGV)" in message and "analyzed again without native parsers" in message
+    (reason, level, message), = _notes(result, "native-parser-hang.txt")
+    assert reason is SkipReason.TIMEOUT and level is Level.WARNING and "worker was killed" in message
+    (reason, level, message), = _notes(result, "segfault.txt")  # crashes with or without native parsers
+    assert reason is SkipReason.ANALYZER_ERROR and level is Level.ERROR and message.endswith("file skipped")
+    assert ("segfault.txt", 1, "TT301") not in found
+
+
+def test_audit_attributes_a_worker_death_to_its_file(tmp_path: Path) -> None:
+    """A 4-repository audit: the file that kills a worker is named in its own repository's report;
+    no repository fails, and every other finding (the other repositories', its neighbours') is kept."""
+    import json
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent
+    repo_root = here.parents[1]
+    repos = []
+    for i, bad in enumerate(["segfault.txt", "native-parser-crash.txt", None, None]):
+        repo = tmp_path / f"repo{i}"
+        repo.mkdir()
+        _tree(repo, [bad] if bad else [], good=3)
+        repos.append(str(repo))
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(here / "doubles_hook"), str(repo_root)]),
+               TIKTOK_SCAN_TEST_DOUBLES="1")
+    done = subprocess.run([sys.executable, "-m", "scanner", "audit", *repos, "--out", str(out), "--jobs", "2",
+                           "--file-timeout", "2", "--no-progress"], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stderr  # findings; no repository failed (that would be 2)
+    for i in range(4):
+        run = json.loads((out / "sarif" / f"repo{i}.sarif").read_text())["runs"][0]
+        found = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                  r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in run["results"]}
+        notes = [n["message"]["text"] for n in run["invocations"][0].get("toolExecutionNotifications", [])]
+        assert _good_expected(3) <= found, (i, found)
+        if i == 0:
+            assert notes == ["segfault.txt: the worker analyzing this file died (signal SIGSEGV); file skipped"]
+        elif i == 1:
+            assert ("native-parser-crash.txt", 1, "TT301") in found
+            assert notes == ["native-parser-crash.txt: the worker analyzing this file died (signal SIGSEGV); the "
+                             "file was analyzed again without native parsers (tokens matched instead of parsing)"]
+        else:
+            assert notes == []
+
+
+@pytest.mark.usefixtures("with_doubles")
+def test_a_worker_cannot_take_gigabytes(tmp_path: Path) -> None:
+    """The worker's address space is capped (RLIMIT_AS): a 4 GiB request fails inside the worker
+    as a MemoryError on that file (4 GiB of zeroes would be granted, untouched, without the cap)."""
+    _tree(tmp_path, ["memory-hog.txt"], good=3)
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
+    assert _good_expected(3) | {("memory-hog.txt", 1, "TT301")} <= _findings(result)
+    (reason, level, message), = _notes(result, "memory-hog.txt")
+    assert reason is SkipReason.ANALYZER_ERROR and level is Level.ERROR
+    assert "test/memory-hog failed: MemoryError" in message

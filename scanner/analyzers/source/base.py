@@ -9,20 +9,20 @@ are too long to parse cheaply (minified bundles, source maps) get bounded token 
 from __future__ import annotations
 
 import importlib
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.languages import LanguageSpec, spec_for
+from scanner.core.native import PARSE_CALLS
 from scanner.errors import AnalysisError
 from scanner.model import Fact, Level, Notification, SkipReason
 
 QUERY_DIR = Path(__file__).parent / "queries"
 MAX_PARSE_BYTES = 16 * 1024 * 1024  # larger files are token-matched: parse trees cost ~10x the source
 
-PARSE_CALLS: Counter[str] = Counter()  # language key -> parses since start (tests read this)
+# PARSE_CALLS (scanner.core.native): language key -> parses since start, worker processes' included
 
 _LANGUAGES: dict[str, Any] = {}
 _QUERIES: dict[str, Any] = {}
@@ -75,8 +75,19 @@ def query_text(name: str) -> str:
 
 def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None
           ) -> Any:
-    """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS."""
+    """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS.
+
+    Callers ask `too_costly` first; a parse that is refused anyway (a worker's retry without
+    native parsers, an embedded range too deep) raises NativeParseRefused, a RecursionError.
+    """
     import tree_sitter
+
+    from scanner.core.native import NativeParseRefused, tree_sitter_refusal
+
+    # only the bytes this parse reads: an HTML file's scripts are parsed one range at a time
+    refused = tree_sitter_refusal(b"".join(data[start:end] for start, end in ranges) if ranges else data)
+    if refused is not None:
+        raise NativeParseRefused(f"{spec.key} not parsed: {refused}")
 
     parser = tree_sitter.Parser(language(spec))
     if ranges:
@@ -112,13 +123,19 @@ def longest_line(file: FileInput) -> int:
 
 
 def too_costly(file: FileInput) -> str | None:
-    """Why `file` should be token-matched instead of parsed, or None to parse it."""
+    """Why `file` should be token-matched instead of parsed, or None to parse it.
+
+    Besides size and line length: nesting deep enough to make the native parser or its query run
+    for minutes, and a retry of a file that already crashed or hung a worker (scanner.core.native).
+    """
+    from scanner.core.native import tree_sitter_refusal
+
     if len(file.data) > MAX_PARSE_BYTES:
         return f"{len(file.data)} bytes is over the {MAX_PARSE_BYTES}-byte parse limit"
     longest = longest_line(file)
     if longest > file.limits.max_line_length:
         return f"a {longest}-byte line is over the {file.limits.max_line_length}-byte line limit"
-    return None
+    return tree_sitter_refusal(file.data)
 
 
 class TreeSitterAnalyzer:

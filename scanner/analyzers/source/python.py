@@ -174,8 +174,19 @@ class PythonAnalyzer:
 
 
 def _parse(text: str) -> libcst.Module:
-    """The one place libcst parses; tests count calls to it."""
+    """The one place libcst parses; tests count calls to it.
+
+    CPython's parser vets the text first (scanner.core.native): what is too deep for it would
+    overflow libcst's native stack or run it for minutes, so it raises NativeParseRefused (a
+    RecursionError: the caller falls back to the lexer).
+    """
     import libcst
+
+    from scanner.core.native import NativeParseRefused, python_refusal
+
+    refused = python_refusal(text)
+    if refused is not None:
+        raise NativeParseRefused(refused)
 
     return libcst.parse_module(text)
 

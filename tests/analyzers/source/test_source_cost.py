@@ -57,14 +57,23 @@ def test_grammars_are_imported_only_for_languages_present(tmp_path: Path) -> Non
     code = (
         "import sys\n"
         "from scanner.config import ScanConfig\n"
+        "from scanner.core import parallel\n"
         "from scanner.core.run import run_scan\n"
+        "def grammars():\n"
+        "    return sorted(m for m in sys.modules if m.startswith('tree_sitter_') and '.' not in m)\n"
+        "real = parallel._scan_one\n"
+        "def scan_one(scanner, item):  # in the scan's (forked) worker process\n"
+        "    outcome = real(scanner, item)\n"
+        "    print('worker', grammars(), flush=True)\n"
+        "    return outcome\n"
+        "parallel._scan_one = scan_one\n"
         f"r = run_scan(ScanConfig(roots=[{str(tmp_path)!r}], jobs=1))\n"
         "assert [f.rule_id for f in r.findings] == ['TT204'], r.findings\n"
-        "print(sorted(m for m in sys.modules if m.startswith('tree_sitter_') and '.' not in m))\n"
+        "print('scanner', grammars())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO)
-    assert out.stdout.strip() == "['tree_sitter_javascript']"
+    assert out.stdout.splitlines() == ["worker ['tree_sitter_javascript']", "scanner []"]
 
 
 def _bundle() -> str:

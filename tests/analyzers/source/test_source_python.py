@@ -188,11 +188,12 @@ def test_local_name_shadowing_an_sdk_name_is_not_a_call(scanner: Scanner) -> Non
 
 
 def test_files_without_a_candidate_are_never_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
+    log = tmp_path.parent / f"{tmp_path.name}-parsed.log"  # the scan's worker process appends to it
     real = pysrc._parse
 
     def counting(text: str) -> object:
-        calls.append(text)
+        with log.open("a", encoding="utf-8") as f:
+            f.write(text + "\0")
         return real(text)
 
     monkeypatch.setattr(pysrc, "_parse", counting)
@@ -207,6 +208,7 @@ def test_files_without_a_candidate_are_never_parsed(tmp_path: Path, monkeypatch:
     # plain*.py have no candidate and notes.md is not Python; tok.py is a candidate (the prefilter's
     # `tiktok` needle hits `tiktoken`) but imports no candidate module, so the lexer is enough;
     # uses.py never rebinds its imported name, so the lexer resolves its call; shadow.py does
+    calls = log.read_text(encoding="utf-8").split("\0")[:-1] if log.exists() else []
     assert calls == [(tmp_path / "shadow.py").read_text()]
     assert {(f.location.path, f.rule_id, f.location.start_line) for f in result.findings
             if f.analyzer == "source/python"} == {("uses.py", "TT206", 1), ("uses.py", "TT206", 2),

@@ -1,0 +1,104 @@
+"""Builds the native-parser regression tree of issue 19 at test time (nothing big is committed).
+
+Four repositories, each a mix of inputs that crashed, hung or exhausted a native parser (libcst,
+tree-sitter) or a worker pool before the scan workers were supervised, each beside a planted
+finding. `build(root)` returns what every scan must still report.
+
+Provenance: the shapes are the ones of the issue's table (an independent probe's inputs),
+generated here at the sizes it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# TT302: one error-level finding wherever it stands (a string in code or config)
+EVENTS = 'EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"'
+PY_IMPORT = "from business_api_client import ApiClient  # the TikTok Business API SDK (TT205)"
+KB = 1024
+
+
+@dataclass
+class Expected:
+    findings: set[tuple[str, int, str]] = field(default_factory=set)  # (repo/path, line, rule)
+    files: list[str] = field(default_factory=list)  # every file, repo/path, for --pre-commit
+    repos: list[str] = field(default_factory=list)
+
+
+def _chain(head: str, unit: str, total: int, tail: str = "") -> str:
+    """`head` + `unit` repeated up to `total` characters + `tail` (24 KB files stay under libcst's cap)."""
+    return head + unit * ((total - len(head) - len(tail)) // len(unit)) + tail
+
+
+def _python(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
+    body = {
+        # 1,300 nested parentheses: libcst's native parser overflowed its stack (exit 139)
+        "deep_parens.py": "x = " + "(" * 1300 + "1" + ")" * 1300 + "\n",
+        # 24 KB chains under the libcst size cap: one hung past 300 s, one segfaulted, one took 3.7 GB
+        "subscripts.py": _chain("x = a", "[0]", 24 * KB - 400) + "\n",
+        "plus_chain.py": _chain("x = ", "1+", 24 * KB - 400, "1") + "\n",
+        "lambdas.py": _chain("x = ", "lambda: ", 24 * KB - 400, "1") + "\n",
+    }
+    # the imported name is rebound below: only then does source/python need libcst to resolve calls
+    shadow = "\n\ndef make(ApiClient=None):\n    return ApiClient()\n"
+    return [(f"app/{name}", f"{PY_IMPORT}\n{EVENTS}\n{text}{shadow}".encode(), {(1, "TT205"), (2, "TT302")})
+            for name, text in body.items()]
+
+
+def _jvm_js(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
+    gradle = ('dependencies {\n    implementation("com.tiktok.open.sdk:tiktok-open-sdk-core:2.2.0")\n}\n'
+              f"val events = {EVENTS.split(' = ')[1]}\n"
+              # deep nesting for tree-sitter-kotlin: 5,000 nested calls on one line
+              + "val x = " + "listOf(" * 5_000 + ")" * 5_000 + "\n")
+    unclosed_js = ('import TikTokBusiness from "react-native-tiktok-business-sdk";\n'
+                   f"const {EVENTS.replace('EVENTS_URL', 'eventsUrl')};\n" + "(" * (900 * KB) + "\n")
+    return [
+        ("android/build.gradle.kts", gradle.encode(), {(2, "TT101"), (4, "TT302")}),
+        ("web/unclosed.js", unclosed_js.encode(), {(1, "TT203"), (2, "TT302")}),
+    ]
+
+
+def _unclosed(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
+    """200k unclosed parentheses and braces: 20-27 s each in tree-sitter, over a 5 s budget."""
+    url = EVENTS.split(" = ")[1]
+    heads = {
+        "lib/unclosed.dart": f"import 'package:tiktok_business_sdk/tiktok_business_sdk.dart';\nvar events = {url};\n",
+        "src/unclosed.php": f"<?php\n$events = {url};\n",
+        "lib/unclosed.rb": f"require 'net/http'\nEVENTS = {url}\n",
+        "Src/Unclosed.cs": f"using System;\nclass A {{ string Events = {url}; }}\n",
+    }
+    out = []
+    for path, head in heads.items():
+        out.append((path, (head + "f(" * 100_000 + "{" * 100_000 + "\n").encode(), {(2, "TT302")}))
+    return out
+
+
+def _other(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
+    """Inputs of the table that the core already survives: their finding must stay too."""
+    alias_bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(9))
+    return [
+        ("pnpm-lock.yaml", ("lockfileVersion: '9.0'\n" + alias_bomb).encode(), set()),
+        ("notes/hits.txt", ("tiktok.com " * 200_000 + "\n").encode(), set()),
+    ]
+
+
+def build(root: Path) -> Expected:
+    exp = Expected()
+    for name, maker in (("r1-python", _python), ("r2-jvm-js", _jvm_js), ("r3-unclosed", _unclosed),
+                        ("r4-other", _other)):
+        repo = root / name
+        exp.repos.append(name)
+        files = maker(repo)
+        # the planted finding beside the hostile inputs, and filler: over 64 files, so --jobs 2 uses two workers
+        files.append(("planted/config.py", f"# settings\n{EVENTS}\n".encode(), {(2, "TT302")}))
+        files.extend((f"filler/m{i}.py", f"VALUE_{i} = {i}\n".encode(), set()) for i in range(18))
+        for path, data, found in files:
+            target = repo / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            exp.files.append(f"{name}/{path}")
+            exp.findings.update((f"{name}/{path}", line, rule) for line, rule in found)
+    return exp
