@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.model import Finding
+from scanner.report.escape import escape_surrogates
 from scanner.rules.model import Rule
 
 if TYPE_CHECKING:
@@ -95,6 +96,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _row(*values: object) -> tuple[object, ...]:
+    return tuple(escape_surrogates(v) if isinstance(v, str) else v for v in values)
 
 
 @dataclass(frozen=True)
@@ -196,19 +201,22 @@ class AuditStore:
             self.db.execute("UPDATE runs SET finished_utc = ? WHERE id = ?", (finished_utc, run_id))
 
     def add_repo(self, run_id: int, repo: RepoSummary, rules: dict[str, Rule]) -> None:
-        """Stored as soon as a repository finishes: an interrupted audit keeps what it scanned."""
+        """Stored as soon as a repository finishes: an interrupted audit keeps what it scanned.
+
+        Names that were not UTF-8 on disk (lone surrogates) are stored as `\\xNN`: SQLite's
+        driver cannot encode them, and a path is data, never a crash."""
         outcome, result = repo.outcome, repo.result
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO repos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, outcome.repo.name, outcome.repo.path, outcome.repo.kind, "ok" if outcome.ok else "failed",
+                _row(run_id, outcome.repo.name, outcome.repo.path, outcome.repo.kind, "ok" if outcome.ok else "failed",
                  outcome.error, result.stats.files_analyzed if result else 0,
                  result.stats.bytes_read if result else 0, outcome.duration_seconds))
             if result is None:
                 return
             self.db.executemany(
                 "INSERT INTO components VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, repo.name, number, c.product, c.place_kind, c.place, c.package, ",".join(c.kinds),
+                [_row(run_id, repo.name, number, c.product, c.place_kind, c.place, c.package, ",".join(c.kinds),
                   c.level.value, int(c.tests), int(c.component.declared_unused), int(c.component.used_undeclared),
                   len(c.findings), len(c.accepted)) for number, c in enumerate(repo.components, 1)])
             rows: list[tuple[int | None, str | None, Finding]] = [
@@ -216,14 +224,14 @@ class AuditStore:
             rows += [(None, None, f) for f in repo.loose]
             self.db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(run_id, repo.name, f.rule_id, f.level.value,
+                [_row(run_id, repo.name, f.rule_id, f.level.value,
                   rules[f.rule_id].category if f.rule_id in rules else "", f.location.display_path,
                   f.location.start_line, f.kind.value, component_of(f), f.package.version if f.package else None,
                   ecosystem_of(f), f.evidence, f.message, f.line_hash or "", number, kind, f.suppressed)
                  for number, kind, f in rows])
             self.db.executemany(
                 "INSERT INTO notifications VALUES (?, ?, ?, ?, ?)",
-                [(run_id, repo.name, n.path, n.reason.value, n.message) for n in result.notifications])
+                [_row(run_id, repo.name, n.path, n.reason.value, n.message) for n in result.notifications])
 
     def runs(self) -> list[tuple[int, str, str | None]]:
         return list(self.db.execute("SELECT id, started_utc, finished_utc FROM runs ORDER BY id"))

@@ -229,26 +229,33 @@ class Cap:
     @property
     def message(self) -> str:
         return (f"{self.total - self.kept:,} of {self.total:,} results were left out of this SARIF file: "
-                f"{self.reason}. First-party results were kept first, then the most severe, one per file "
-                f"before a second from the same file: {self.kept:,} kept. Narrow the scan "
+                f"{self.reason}. The most severe result of every file was kept first (first-party files "
+                f"first), then first-party results before package and binary ones, the most severe first, "
+                f"one per file before a second from the same file: {self.kept:,} kept. Narrow the scan "
                 f"(--exclude, --since, --baseline) or use --format json for the complete list.")
 
 
 def _keep_order(units: list[_Unit], findings: list[Finding], rules: dict[str, Rule]) -> list[int]:
-    """Indexes of `units` in the order a cap keeps them: first-party before package and binary
-    results, then by level, then the n-th result of a file after the (n-1)-th of every file (30,000
-    errors in one file must not push out the one real finding in another), then security-severity."""
-    nth: list[int] = []
-    per_file: dict[str, int] = {}
-    for unit in units:
-        path = findings[unit.primary].location.path
-        nth.append(per_file.get(path, 0))
-        per_file[path] = nth[-1] + 1
+    """Indexes of `units` in the order a cap keeps them. First the most severe result of every file
+    (30,000 errors in one file must not push out the one real finding in another file, nor a
+    vendored package's only result), first-party before package and binary results; then the rest:
+    first-party first, by level, the n-th result of a file after the (n-1)-th of every file, then
+    security-severity."""
+    def severity(i: int) -> tuple[int, float]:
+        rule = rules.get(findings[units[i].primary].rule_id)
+        return (-units[i].level.rank, -(rule.security_severity if rule else 0.0))
 
-    def key(i: int) -> tuple[bool, int, int, float, int]:
-        unit = units[i]
-        rule = rules.get(findings[unit.primary].rule_id)
-        return (not unit.first_party, -unit.level.rank, nth[i], -(rule.security_severity if rule else 0.0), i)
+    by_file: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        by_file.setdefault(findings[unit.primary].location.path, []).append(i)
+    nth = [0] * len(units)
+    for members in by_file.values():
+        for rank, i in enumerate(sorted(members, key=lambda i: (severity(i), i))):
+            nth[i] = rank
+
+    def key(i: int) -> tuple[bool, bool, int, int, float, int]:
+        level, sev = severity(i)
+        return (nth[i] > 0, not units[i].first_party, level, nth[i], sev, i)
 
     return sorted(range(len(units)), key=key)
 

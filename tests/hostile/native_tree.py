@@ -17,6 +17,7 @@ from pathlib import Path
 EVENTS = 'EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"'
 PY_IMPORT = "from business_api_client import ApiClient  # the TikTok Business API SDK (TT205)"
 KB = 1024
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @dataclass
@@ -74,6 +75,50 @@ def _unclosed(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
     return out
 
 
+def _archive_and_manifest_rows() -> list[tuple[str, bytes, set[tuple[int, str]]]]:
+    """The table's rows about archives, manifests and report writers, each carrying its own TikTok use
+    (a bad part may cost only that part) or standing before the planted finding (the result cap)."""
+    import io
+    import tarfile
+
+    from tests.core.test_zip_bad_member import _first_data_span, lying_zip64
+
+    apk = (FIXTURES / "binary" / "android" / "app.apk").read_bytes()
+    data_start, directory_start = _first_data_span(apk)  # the first member's size covers every later one
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        page = b"<script>\n  ttq.load('C4EXAMPLE00000000000');\n  ttq.page();\n</script>\n"
+        info = tarfile.TarInfo("caf\udce9/pixel.html")  # a name that is not UTF-8 on disk (0xE9)
+        info.size = len(page)
+        archive.addfile(info, io.BytesIO(page))
+    dependency = ("<dependency><groupId>com.tiktok.open.sdk</groupId>"
+                  "<artifactId>tiktok-open-sdk-core</artifactId><version>2.2.0</version></dependency>")
+    pom = ("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><modelVersion>4.0.0</modelVersion>\n"
+           "<groupId>x</groupId><artifactId>y</artifactId><version>1</version>\n"
+           "<properties><a>" + "${a}" * 60 + "</a></properties>\n"
+           f"<dependencies>\n{dependency}\n</dependencies></project>\n")
+    doctype = ('<?xml version="1.0"?>\n<!DOCTYPE project SYSTEM "http://example.invalid/project.dtd">\n'
+               + pom.replace("${a}" * 60, "1"))
+    catalog = ('[versions]\nloop-a = { ref = "loop-b" }\nloop-b = { ref = "loop-a" }\n\n[libraries]\n'
+               'feed = { module = "com.example:feed", version.ref = "loop-a" }\n'
+               'tiktok-open-sdk-core = { module = "com.tiktok.open.sdk:tiktok-open-sdk-core", version = "2.2.0" }\n')
+    package = ('{\n  "name": "shop",\n  "version": "1.0.0",\n  "build": ' + "9" * 4300 + ',\n'
+               '  "dependencies": {\n    "tiktok-pixel": "^2.0.3"\n  }\n}\n')
+    bulk = "".join(f'URL_{i} = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n'
+                   for i in range(30_000))
+    # apps/app.apk: the libtthelper.so after the lying member (the cap below keeps one result per file);
+    # aaa/bulk.py: 30,000 errors in a file that sorts before every other one (the 25,000-result cap)
+    return [
+        ("apps/app.apk", lying_zip64(apk, compressed=directory_start - data_start), {(1, "TT307")}),
+        ("dist/site.tar", tar.getvalue(), {(1, "TT204")}),
+        ("maven/self-ref/pom.xml", pom.encode(), {(5, "TT101")}),
+        ("maven/doctype/pom.xml", doctype.encode(), {(7, "TT101")}),
+        ("gradle/libs.versions.toml", catalog.encode(), {(7, "TT101")}),
+        ("web/package.json", package.encode(), {(6, "TT104")}),
+        ("aaa/bulk.py", bulk.encode(), {(1, "TT302")}),
+    ]
+
+
 def _other(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
     """Inputs of the table that the core already survives: their finding must stay too."""
     alias_bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -82,6 +127,7 @@ def _other(repo: Path) -> list[tuple[str, bytes, set[tuple[int, str]]]]:
     return [
         ("pnpm-lock.yaml", ("lockfileVersion: '9.0'\n" + alias_bomb).encode(), set()),
         ("notes/hits.txt", ("tiktok.com " * 200_000 + "\n").encode(), set()),
+        *_archive_and_manifest_rows(),
     ]
 
 

@@ -250,22 +250,25 @@ def crowded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_a_cap_keeps_first_party_then_level_then_one_per_file_first(crowded: Path) -> None:
+def test_a_cap_keeps_every_file_first_then_first_party_then_level(crowded: Path) -> None:
     result = run_scan(ScanConfig(roots=[str(crowded)], srcroot=str(crowded), jobs=1))
 
     def kept(limit: int) -> list[str]:
         reporter = SarifReporter(max_results=limit, all_locations=True)
         results = reporter.document(result)["runs"][0]["results"]
         assert reporter.cap is not None and reporter.cap.total == 352 and len(results) == limit
-        assert "First-party results were kept first" in reporter.cap.message
+        assert "The most severe result of every file was kept first" in reporter.cap.message
         return [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
 
     paths = kept(100)
     assert "src/share.py" in paths  # not pushed out by the 300 errors of a file that sorts first
-    assert paths.count("a_generated/endpoints.py") == 99
+    assert "web/about.html" in paths  # a first-party note: its file's only result
+    assert len([p for p in paths if p.startswith("vendor/")]) == 1  # the vendored copy keeps its top result
+    assert paths.count("a_generated/endpoints.py") == 97
     paths = kept(302)
-    assert "web/about.html" in paths  # a first-party note goes before the vendored errors
-    assert not any(p.startswith("vendor/") for p in paths)
+    # after one result per file, first-party results go before the vendored copy's other errors
+    assert len([p for p in paths if p.startswith("vendor/")]) == 1
+    assert paths.count("a_generated/endpoints.py") == 299
     # rolled up, the vendored copy is one result and nothing has to go
     rolled = SarifReporter(max_results=303)
     doc = rolled.document(result)
