@@ -7,7 +7,7 @@ matcher wins (a pixel URL is the pixel rule, not also the generic tiktok.com rul
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scanner.ecosystems import normalize_package
 from scanner.model import MENTION_CONTEXTS, Context, Fact, FactKind, Finding, Level
@@ -17,7 +17,8 @@ from scanner.rules.model import Rule, RuleSet
 _MODULE_SEPARATORS = (".", "/", ":", "\\")
 # Rule categories about source code, configuration and declarations. Evidence found inside a
 # binary (strings, classes, symbols, load commands) is none of those: it goes to the binary rules
-# (TT4xx) and, for hosts and URLs, to the endpoint rules (issue 14). Manifests and property lists
+# (TT4xx); hosts and URLs that an endpoint rule matches go to the binary rule that stands in for
+# endpoint rules (TT406, `binary-evidence-for`), at the endpoint rule's level (issue 14). Manifests and property lists
 # compiled into a package (AXML, binary or embedded Info.plist) are configuration (Context.CONFIG).
 _NOT_FOR_BINARY_EVIDENCE = frozenset({"sdk-code", "sdk-dependency"})
 
@@ -59,10 +60,17 @@ class MatchIndex:
     classes_prefix: list[tuple[str, Rule]] = field(default_factory=list)
     libraries: dict[str, list[Rule]] = field(default_factory=dict)
     sha256: dict[str, list[Rule]] = field(default_factory=dict)
+    # endpoint rule id -> the binary rule that reports its matches inside binaries (with its level)
+    in_binary: dict[str, Rule] = field(default_factory=dict)
 
     @classmethod
     def compile(cls, ruleset: RuleSet) -> MatchIndex:
         index = cls(rules=ruleset.by_id())
+        stand_ins = {category: rule for rule in ruleset.rules for category in rule.binary_evidence_for}
+        for rule in ruleset.rules:
+            if rule.category in stand_ins:
+                sub = stand_ins[rule.category]
+                index.in_binary[rule.id] = replace(sub, level=rule.level, title=f"{sub.title} ({rule.title})")
         for rule in ruleset.rules:
             m = rule.matchers
             for purl in m.packages:
@@ -111,7 +119,8 @@ class MatchIndex:
     def lookup(self, fact: Fact) -> list[Rule]:
         candidates = self._candidates(fact)
         if fact.context is Context.BINARY:
-            candidates = [(spec, rule) for spec, rule in candidates if rule.category not in _NOT_FOR_BINARY_EVIDENCE]
+            candidates = [(spec, self.in_binary.get(rule.id, rule)) for spec, rule in candidates
+                          if rule.category not in _NOT_FOR_BINARY_EVIDENCE]
         if not candidates:
             return []
         best = max(spec for spec, _ in candidates)

@@ -55,8 +55,9 @@ _RULE_FIELDS = {
     "references": list,
     "tags": list,
     "match": dict,
+    "binary-evidence-for": list,
 }
-_OPTIONAL_RULE_FIELDS = {"tags", "references"}
+_OPTIONAL_RULE_FIELDS = {"tags", "references", "binary-evidence-for"}
 _PACK_FIELDS = {
     "format": int,
     "name": str,
@@ -235,6 +236,11 @@ def load_rule(path: Path, pack: str) -> Rule:
     for key in ("title", "description", "help"):
         if not data[key].strip():
             raise SignatureError(where, key, "must not be empty")
+    stands_in = _strings(where, "binary-evidence-for", data.get("binary-evidence-for", []))
+    for category in stands_in:
+        _one_of(where, "binary-evidence-for", category, CATEGORIES)
+    if stands_in and data["category"] != "binary-sdk":
+        raise SignatureError(where, "binary-evidence-for", "only a binary-sdk rule stands in for other rules")
     references = _strings(where, "references", data.get("references", []))
     for ref in references:
         if not ref.startswith("https://"):
@@ -253,9 +259,10 @@ def load_rule(path: Path, pack: str) -> Rule:
         help_markdown=data["help"].strip(),
         references=references,
         tags=_strings(where, "tags", data.get("tags", [])),
-        matchers=_matchers(where, data["match"], allow_empty=data["category"] == "scan-integrity"),
+        matchers=_matchers(where, data["match"], allow_empty=data["category"] == "scan-integrity" or bool(stands_in)),
         source_file=where,
         product=data["product"],
+        binary_evidence_for=stands_in,
     )
 
 

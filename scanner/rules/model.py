@@ -104,6 +104,8 @@ class Rule:
     matchers: Matchers
     source_file: str  # signature file it came from, for messages
     product: str = "other"  # PRODUCTS key; required in a rule file, defaulted for rules built in code
+    # categories whose matches inside a binary are reported under this rule instead (TT406)
+    binary_evidence_for: tuple[str, ...] = ()
 
     @property
     def help_text(self) -> str:

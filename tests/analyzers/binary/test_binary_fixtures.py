@@ -16,12 +16,12 @@ APK = {
     ("app.apk!/classes2.dex", 539, "TT401", "com.tiktok.open.sdk.auth.AuthApi"),
     ("app.apk!/classes2.dex", 732, "TT404", "_aweme_params_caller_open_sdk_name"),
     ("app.apk!/classes2.dex", 768, "TT404", "_bytedance_params_client_key"),
-    ("app.apk!/classes2.dex", 846, "TT301", "www.tiktok.com/v2/auth/authorize/"),
+    ("app.apk!/classes2.dex", 846, "TT406", "www.tiktok.com/v2/auth/authorize/"),
     ("app.apk!/classes2.dex", 921, "TT404", "tiktok_sdk_auth"),
     ("app.apk!/lib/arm64-v8a/libtthelper.so", 561, "TT401", "com.tiktok.open.sdk.core.NativeBridge"),
     ("app.apk!/lib/arm64-v8a/libtthelper.so", 613, "TT403", "BUAdSDK"),
-    ("app.apk!/lib/arm64-v8a/libtthelper.so", 652, "TT301", "open.tiktokapis.com/v2/oauth/token/"),
-    ("app.apk!/lib/arm64-v8a/libtthelper.so", 696, "TT307", "api16-normal-useast5.tiktokv.us"),
+    ("app.apk!/lib/arm64-v8a/libtthelper.so", 652, "TT406", "open.tiktokapis.com/v2/oauth/token/"),
+    ("app.apk!/lib/arm64-v8a/libtthelper.so", 696, "TT406", "api16-normal-useast5.tiktokv.us"),
 }
 
 
@@ -93,7 +93,7 @@ DYLIB = {
 }
 FRAMEWORK = {
     (1136, "TT401", "@rpath/TikTokOpenSDK.framework/TikTokOpenSDK"),
-    (1370, "TT301", "www.tiktok.com/v2/auth/authorize/"),
+    (1370, "TT406", "www.tiktok.com/v2/auth/authorize/"),
     (1412, "TT404", "tiktok_sdk_auth"),
     (1428, "TT401", "TTKSDKBaseRequest"),
     (1464, "TT401", "TikTokURLHandler"),
@@ -136,7 +136,7 @@ def test_ipa_binary_plist_app_and_framework() -> None:
 def test_static_library_member_chain() -> None:
     findings, _ = scan(FIXTURES / "apple" / "libTikTokOpenSDK.a")
     assert rows(findings) == {
-        ("libTikTokOpenSDK.a!/sdk-arm64.o", 1178, "TT301", "www.tiktok.com/v2/auth/authorize/"),
+        ("libTikTokOpenSDK.a!/sdk-arm64.o", 1178, "TT406", "www.tiktok.com/v2/auth/authorize/"),
         ("libTikTokOpenSDK.a!/sdk-arm64.o", 1220, "TT404", "tiktok_sdk_auth"),
         ("libTikTokOpenSDK.a!/sdk-arm64.o", 1480, "TT401", "TTKSDKBaseRequest"),
         ("libTikTokOpenSDK.a!/sdk-arm64.o", 1516, "TT401", "TikTokURLHandler"),

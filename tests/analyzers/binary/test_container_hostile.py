@@ -178,7 +178,7 @@ def test_binary_evidence_maps_to_binary_rules_only(sc: Scanner) -> None:
     assert rules(FactKind.MARKER, "tiktok_sdk_auth", Context.BINARY) == ["TT404"]
     assert rules(FactKind.CLASS, "TikTokOpenSDKApplicationDelegate", Context.BINARY) == ["TT401"]
     assert rules(FactKind.LIBRARY, "TikTokOpenSDK.framework", Context.BINARY) == ["TT401"]
-    assert rules(FactKind.HOST, "open-api.tiktok.com", Context.BINARY) == ["TT301"]
+    assert rules(FactKind.HOST, "open-api.tiktok.com", Context.BINARY) == ["TT406"]
     # the same values as configuration (an Info.plist, an AXML manifest) keep their rules
     assert rules(FactKind.MARKER, "TikTokClientKey", Context.CONFIG) == ["TT202"]
     assert rules(FactKind.SCHEME, "snssdk1233", Context.CONFIG) == ["TT405"]

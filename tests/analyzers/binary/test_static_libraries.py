@@ -31,7 +31,7 @@ def test_universal_static_framework_names_slice_and_object() -> None:
     findings, notes = scan(FAT_FRAMEWORK)
     delegate = "TikTokOpenSDK!/arm64/TikTokOpenSDKApplicationDelegate.o"
     assert rows(findings) == {
-        (delegate, 1280, "TT301", "open-api.tiktok.com/platform/oauth/connect/"),
+        (delegate, 1280, "TT406", "open-api.tiktok.com/platform/oauth/connect/"),
         (delegate, 1343, "TT401", "TikTokOpenSDKApplicationDelegate"),
     }
     assert notes == []
@@ -50,7 +50,7 @@ def test_strings_inside_a_binary_never_map_to_source_or_configuration_rules() ->
     # the delegate object holds "TikTokClientKey", "snssdk1233" and its class name as C strings:
     # before issue 14 they came out as TT202 (configuration) and TT405 (app detection)
     findings, _ = scan(FAT_FRAMEWORK)
-    assert {f.rule_id for f in findings} <= {"TT301", "TT401"}
+    assert {f.rule_id for f in findings} <= {"TT406", "TT401"}
     data = FAT_FRAMEWORK.read_bytes()
     assert b"TikTokClientKey\x00" in data and b"snssdk1233\x00" in data
 
@@ -82,7 +82,7 @@ def test_archive_of_a_fat_object_names_member_then_slice() -> None:
     findings, notes = scan(STATIC / "libTikTokOpenSDKFat.a")
     member = "libTikTokOpenSDKFat.a!/TikTokOpenSDKApplicationDelegate.o/arm64"
     assert rows(findings) == {
-        (member, 1280, "TT301", "open-api.tiktok.com/platform/oauth/connect/"),
+        (member, 1280, "TT406", "open-api.tiktok.com/platform/oauth/connect/"),
         (member, 1343, "TT401", "TikTokOpenSDKApplicationDelegate"),
     }
     assert notes == []
