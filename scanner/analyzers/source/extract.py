@@ -23,7 +23,7 @@ from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import query
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
-from scanner.analyzers.text.tokens import Token, find_tokens
+from scanner.analyzers.text.tokens import Token, data_context, find_tokens
 from scanner.core.prefilter import Needles
 from scanner.model import Context, Fact, FactKind
 
@@ -102,9 +102,7 @@ def tokens_in(file: FileInput, hits: HitIndex, start: int, end: int) -> list[Tok
     inside = hits.within(start, end)
     if not inside:
         return []
-    piece = file.data[start:end]
-    found = find_tokens(piece, [(i, e - start) for i, e in inside], file.needles)
-    return [Token(t.kind, t.value, t.start + start, t.end + start, t.evidence, t.email) for t in found]
+    return find_tokens(file.data, inside, file.needles, start, end)
 
 
 @dataclass
@@ -186,7 +184,7 @@ class Extractor:
     def _tokens(self, start: int, end: int, context: Context) -> Iterator[Fact]:
         for tok in tokens_in(self.file, self.hits, start, end):
             # an e-mail address (`sdk-team@bytedance.com`) names a company, it does not call a service
-            here = Context.DOCUMENTATION if tok.email else context
+            here = Context.DOCUMENTATION if tok.email else data_context(tok, context)
             yield self._fact(tok.kind, tok.value, tok.start, tok.end, here, tok.evidence)
 
     # -- imports --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
-from scanner.analyzers.text.tokens import find_tokens
+from scanner.analyzers.text.tokens import data_context, find_tokens
 from scanner.model import Context, Fact, FactKind, Level, Location, Notification, SkipReason
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class PythonAnalyzer:
             location = file.byte_location(token.start, token.end)
             # `support@tiktok.com` is a contact address, not a call (as text/endpoints says too)
             context = Context.DOCUMENTATION if token.email else \
-                index.context_at((location.start_line, location.start_column - 1))
+                data_context(token, index.context_at((location.start_line, location.start_column - 1)))
             yield Fact(
                 kind=token.kind,
                 value=token.value,
