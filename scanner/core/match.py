@@ -223,7 +223,12 @@ _KIND_PHRASE = {
 
 def message_for(rule: Rule, fact: Fact) -> str:
     shown = fact.evidence or fact.value
-    parts = [f"{rule.title}: {_KIND_PHRASE[fact.kind]} `{shown}`"]
+    phrase = _KIND_PHRASE[fact.kind]
+    if fact.kind is FactKind.SYMBOL and fact.context is Context.CODE:
+        phrase = "reference to"  # `window.ttq`, `interface Window { ttq }`: the global, not a call
+    elif fact.kind in (FactKind.HOST, FactKind.URL) and fact.context is Context.CALL:
+        phrase = "called endpoint"  # the string reaches an HTTP client, a script src or a WebView
+    parts = [f"{rule.title}: {phrase} `{shown}`"]
     if fact.context not in (Context.DEPENDENCY, Context.BINARY, Context.CODE, Context.CALL, Context.IMPORT):
         parts.append(f"in {fact.context.value}")
     if fact.location.members:

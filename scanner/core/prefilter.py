@@ -90,7 +90,7 @@ def js_global_literals(symbol: str) -> set[str]:
     if parts[0] in JS_GLOBAL_OBJECTS and len(parts) > 1:
         parts = parts[1:]
     name = parts[0]
-    if len(parts) < 2 and symbol == name or not _JS_IDENTIFIER.match(name) or len(name) < MIN_NEEDLE:
+    if symbol == name or not _JS_IDENTIFIER.match(name) or len(name) < MIN_NEEDLE:
         return set()
     return {f".{name}", f"{name}?.", f"{name}!.", f"'{name}'", f'"{name}"', f"{name}:", f"{name}?:"}
 

@@ -24,7 +24,7 @@ from scanner.analyzers.source.base import query
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
 from scanner.analyzers.text.tokens import Token, data_context, find_tokens
-from scanner.core.prefilter import Needles
+from scanner.core.prefilter import JS_GLOBAL_OBJECTS, Needles
 from scanner.model import Context, Fact, FactKind
 
 MAX_CALLEE = 400  # characters of a callee looked at: a chain never needs more
@@ -37,6 +37,7 @@ CALL_SEPARATOR = r"(?:\?->|->|\?\.|!!\.|!\.|&\.|::|\.)"
 _CHAIN = re.compile(r"((?:[A-Za-z_$][\w$]*[!?]?\s*" + CALL_SEPARATOR + r"\s*)*[A-Za-z_$][\w$]*)[\s!?]*$")
 _SPLIT = re.compile(r"\s*(" + CALL_SEPARATOR + r")\s*")
 _INTERESTING: dict[int, frozenset[str]] = {}
+_BRACKETED_NAME = re.compile(r"""\[\s*(['"`])([A-Za-z_$][\w$]*)\1\s*\]""")  # window['ttq'] -> window.ttq
 
 
 def interesting_words(needles: Needles) -> frozenset[str]:
@@ -53,7 +54,7 @@ def interesting_words(needles: Needles) -> frozenset[str]:
 
 def callee_chain(text: str, keep_double_colon: bool) -> list[str]:
     """`AuthApi(activity).authorize` -> [AuthApi, authorize]; `window.ttq?.track` -> [window, ttq, track]."""
-    text = text[-MAX_CALLEE:]
+    text = _BRACKETED_NAME.sub(r".\2", text[-MAX_CALLEE:])
     for _ in range(8):
         reduced = _GROUPS.sub("", text)
         if reduced == text:
@@ -138,8 +139,11 @@ class Extractor:
         strings: dict[tuple[int, int], Any] = {}
         comments: list[Any] = []
         concats: list[Any] = []
+        globals_: list[tuple[Any, str]] = []
         for _, caps in matches:
-            if "import.module" in caps:
+            if "global.member" in caps or "global.declared" in caps:
+                globals_.extend(self._global(caps))
+            elif "import.module" in caps:
                 self._import(caps, imports)
             elif "call" in caps:
                 calls.append((caps["call"][0], caps.get("call.callee", [None])[0]))
@@ -162,6 +166,11 @@ class Extractor:
             yield from self._message(node)
         for node in selectors:
             yield from self._selector(node)
+        for node, member in globals_:
+            if member.lower() in self.words:
+                shown = " ".join(self._text(node).split())
+                yield self._fact(FactKind.SYMBOL, f"window.{member}", node.start_byte, node.end_byte, Context.CODE,
+                                 f"interface Window {{ {shown} }}" if shown == member else shown)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -212,6 +221,24 @@ class Extractor:
             if name:
                 self.bindings.setdefault(name, value)
 
+    # -- globals (JavaScript) -------------------------------------------------------------------
+
+    def _global(self, caps: dict[str, list[Any]]) -> list[tuple[Any, str]]:
+        """A global reached through `window`/`globalThis`/`self`, or declared on `interface Window`.
+
+        Returns the (node, member) references to report; a binding (`const px = window.ttq`)
+        makes `px.track()` resolve to `ttq.track`.
+        """
+        if "global.declared" in caps:
+            node = caps["global.declared"][0]
+            return [(node, self._text(node))]
+        member = self._text(caps["global.member"][0])
+        alias = caps.get("global.alias")
+        if alias:
+            self.bindings[self._text(alias[0])] = member
+        node = caps.get("global", [None])[0]
+        return [(node, member)] if node is not None else []
+
     # -- calls ----------------------------------------------------------------------------------
 
     def _call(self, call: Any, callee: Any | None) -> Iterator[Fact]:
@@ -259,6 +286,8 @@ class Extractor:
         if bound is None and not any(part.lower() in self.words for p in chain for part in p.split("::")):
             return
         sep = "."
+        if len(chain) > 2 and chain[0] in JS_GLOBAL_OBJECTS and self.spec.ecosystem == "js":
+            chain = chain[1:]  # `window.ttq.track`, `globalThis.ttq?.track`: the global's own API
         values: list[str] = [sep.join(chain)]
         if len(chain) >= 2:
             values.append(sep.join(chain[-2:]))

@@ -23,7 +23,7 @@ EXPECTED: dict[str, set[tuple[int, str]]] = {
     "objc/positive/AppDelegate.m": {(2, "TT201"), (2, "TT202"), (3, "TT201"), (4, "TT203"), (9, "TT201"),
                                     (9, "TT202"), (10, "TT203"), (11, "TT203"), (16, "TT201")},
     "swift/positive/ShareViewController.swift": {(3, "TT201"), (4, "TT201"), (11, "TT201"), (25, "TT201")},
-    "ts/positive/_app.tsx": {(15, "TT204"), (21, "TT204"), (30, "TT204"), (31, "TT303")},
+    "ts/positive/_app.tsx": {(8, "TT204"), (15, "TT204"), (21, "TT204"), (30, "TT204"), (31, "TT303")},
     "groovy/positive/TikTokInit.groovy": {(1, "TT203"), (2, "TT201"), (7, "TT201"), (8, "TT203"), (9, "TT301")},
     "dart/positive/login_button.dart": {(3, "TT201"), (9, "TT201"), (10, "TT201"), (15, "TT301")},
     "go/positive/events.go": {(13, "TT302"), (39, "TT301")},
