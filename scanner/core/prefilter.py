@@ -43,7 +43,7 @@ class Needles:
             domains.update(m.hosts)
             domains.update(m.domains)
             for url in m.urls:
-                domains.add(url.split("/", 1)[0])
+                domains.add(url.split("/", 1)[0].removeprefix("*."))
             markers.update(m.markers)
             schemes.update(s.lower() for s in m.schemes)
             classes.update(c.rstrip("*") for c in m.classes)

@@ -21,6 +21,7 @@ from typing import Any
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import query
+from scanner.analyzers.source.flow import FlowFacts, collect, grammar
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
 from scanner.analyzers.text.tokens import Token, data_context, find_tokens
@@ -140,8 +141,11 @@ class Extractor:
         comments: list[Any] = []
         concats: list[Any] = []
         globals_: list[tuple[Any, str]] = []
+        flow_caps: list[dict[str, list[Any]]] = []
         for _, caps in matches:
-            if "global.member" in caps or "global.declared" in caps:
+            if "flow.name" in caps or "flow.key" in caps:
+                flow_caps.append(caps)
+            elif "global.member" in caps or "global.declared" in caps:
                 globals_.extend(self._global(caps))
             elif "import.module" in caps:
                 self._import(caps, imports)
@@ -171,6 +175,9 @@ class Extractor:
                 shown = " ".join(self._text(node).split())
                 yield self._fact(FactKind.SYMBOL, f"window.{member}", node.start_byte, node.end_byte, Context.CODE,
                                  f"interface Window {{ {shown} }}" if shown == member else shown)
+        flow = self._flow(flow_caps)
+        if flow is not None:
+            yield from flow_facts(flow, [c for c, _ in calls] + messages, strings.values(), self.hits)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -220,6 +227,15 @@ class Extractor:
             name = default_binding(style, value)
             if name:
                 self.bindings.setdefault(name, value)
+
+    # -- constant strings and sinks (flow.py) ----------------------------------------------------
+
+    def _flow(self, caps: list[dict[str, list[Any]]]) -> FlowFacts | None:
+        g = grammar(self.spec.key)
+        if g is None:
+            return None
+        bindings, keyed = collect(caps, self._text)
+        return FlowFacts(self.file, self.spec.key, self.analyzer, g, bindings, keyed)
 
     # -- globals (JavaScript) -------------------------------------------------------------------
 
@@ -333,6 +349,17 @@ class Extractor:
             if tok.start < head < tok.end and tok.kind in (FactKind.URL, FactKind.HOST):
                 yield self._fact(tok.kind, tok.value, offset + tok.start, literals[-1].end_byte, Context.STRING,
                                  tok.evidence)
+
+
+def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:
+    """Called endpoints (a TikTok URL reaching a client, a WebView, a base-URL key) and strings built
+    around a literal with a hit; every call is looked at, only hit-bearing literals are evaluated."""
+    for call in calls:
+        yield from flow.sink_call(call)
+    yield from flow.sink_keys()
+    for node in strings:
+        if hits.within(node.start_byte, node.end_byte):
+            yield from flow.built(node)
 
 
 def _is_concat(node: Any) -> bool:

@@ -82,6 +82,9 @@ class PythonAnalyzer:
         return is_text and path.lower().endswith(SUFFIXES)
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
+        from scanner.analyzers.source.pyflow import python_flow_facts  # hook: constant strings and sinks
+
+        yield from python_flow_facts(file, self.name)  # first: a called endpoint wins its literal's span
         reading = self._read(file)
         yield from self._code_facts(file, reading.code)
         yield from self._token_facts(file, reading.regions)

@@ -50,3 +50,9 @@
 ((variable_declarator name: (object_pattern (shorthand_property_identifier_pattern) @global.member)
    value: (identifier) @global.object) @global
   (#any-of? @global.object "window" "globalThis" "self" "global"))
+
+; constant strings followed (flow.py): names bound to values, keyed values
+(variable_declarator name: (identifier) @flow.name value: (_) @flow.value)
+(assignment_expression left: (identifier) @flow.name right: (_) @flow.value)
+(assignment_expression left: (member_expression property: (property_identifier) @flow.key) right: (_) @flow.keyed)
+(pair key: (_) @flow.key value: (_) @flow.keyed)

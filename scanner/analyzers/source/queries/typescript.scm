@@ -10,3 +10,5 @@
 ((interface_declaration name: (type_identifier) @_window
    body: (interface_body (property_signature name: (property_identifier) @global.declared)))
   (#eq? @_window "Window"))
+
+(public_field_definition name: (property_identifier) @flow.name value: (_) @flow.value)
