@@ -110,6 +110,9 @@ class MatchIndex:
 
     def lookup(self, fact: Fact) -> list[Rule]:
         candidates = self._candidates(fact)
+        if fact.context is Context.CALL and fact.kind in _ENDPOINT_KINDS:
+            # a page a client fetches (a video page, a profile) is the web service, not a link
+            candidates = [(spec, rule) for spec, rule in candidates if rule.category != "mention"]
         if not candidates:
             return []
         best = max(spec for spec, _ in candidates)

@@ -177,7 +177,7 @@ class Extractor:
                                  f"interface Window {{ {shown} }}" if shown == member else shown)
         flow = self._flow(flow_caps)
         if flow is not None:
-            yield from flow_facts(flow, [c for c, _ in calls] + messages, strings.values(), self.hits)
+            yield from flow_facts(flow, [c for c, _ in calls] + messages + selectors, strings.values(), self.hits)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():

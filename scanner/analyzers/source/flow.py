@@ -46,7 +46,8 @@ _PRINTF = re.compile(r"%(?:\d+\$)?[-+ #0]*\d*(?:\.\d+)?(?:[hlqLjzt]{0,2})([sdifv
 _BRACES = re.compile(r"\{(\d*|[A-Za-z_]\w*)(?::[^{}]*)?\}")
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _SCHEMED = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_ARG_WRAPPERS = frozenset({"argument", "value_argument", "keyword_argument", "named_argument", "labeled_argument"})
+_ARG_WRAPPERS = frozenset({"argument", "value_argument", "keyword_argument", "named_argument", "labeled_argument",
+                           "pair"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ class Evaluator:
             return self._binary(node, depth)
         if t in g.calls:
             return self._call(node, depth)
+        if t == "argument" and node.named_child_count > 1:  # Dart: `Uri.parse(url)` is a name and selectors
+            return self._selectors(node, depth)
         if t in g.wrappers or t.startswith("paren"):
             kids = [c for c in node.named_children if c.type not in ("type_identifier", "predefined_type", "comment")]
             return self.value(kids[-1] if t == "cast_expression" and kids else (kids[0] if kids else None), depth + 1)
@@ -198,6 +201,14 @@ class Evaluator:
             args = right.named_children if right.type in self.g.lists or right.type == "tuple" else [right]
             return _printf(self.value(left, depth + 1), [self.value(a, depth + 1) for a in args])
         return UNKNOWN
+
+    def _selectors(self, node: Any, depth: int) -> str:
+        last = node.named_children[-1]
+        if last.type != "selector" or last.named_child_count == 0 or last.named_children[0].type != "argument_part":
+            return UNKNOWN
+        callee, _, args = selector_parts(last, self.text)
+        return self.value(args[0], depth + 1) if args and callee.rsplit(".", 1)[-1] in self.sinks.wrappers \
+            else UNKNOWN
 
     def _call(self, node: Any, depth: int) -> str:
         callee, receiver, args = call_parts(node, self.text)
@@ -266,6 +277,26 @@ def call_parts(node: Any, text: Any) -> tuple[str, Any | None, list[Any]]:
             if child.type != "comment":
                 found.append(child)
     return ".".join(chain), receiver, found
+
+
+def selector_parts(node: Any, text: Any) -> tuple[str, None, list[Any]]:
+    """Dart's `a.b.c(args)`: the callee is what precedes the selector that holds the argument part."""
+    from scanner.analyzers.source.extract import callee_chain
+
+    parent = node.parent
+    start = parent.start_byte if parent is not None else node.start_byte
+    head = text(parent)[: node.start_byte - start] if parent is not None else ""
+    args: list[Any] = []
+    part = node.named_children[0] if node.named_child_count else None
+    arguments = part.named_children[0] if part is not None and part.named_child_count else None
+    if arguments is not None:
+        for child in arguments.named_children:
+            if child.type == "named_argument" and child.named_child_count > 1:
+                child = child.named_children[-1]
+            elif child.type == "argument" and child.named_child_count == 1:
+                child = child.named_children[0]
+            args.append(child)
+    return ".".join(callee_chain(head, keep_double_colon=False)), None, args
 
 
 def _interpolation_span(data: bytes, node: Any) -> tuple[int, int]:
@@ -361,7 +392,10 @@ class FlowFacts:
 
     def sink_call(self, call: Any) -> Iterator[Fact]:
         """A call whose method sends a request (or loads a page) with a TikTok URL argument."""
-        callee, receiver, args = call_parts(call, self.ev.text)
+        if call.type == "selector":
+            callee, receiver, args = selector_parts(call, self.ev.text)
+        else:
+            callee, receiver, args = call_parts(call, self.ev.text)
         last = callee.rsplit(".", 1)[-1] if callee else ""
         if last not in self.sinks.methods:
             return

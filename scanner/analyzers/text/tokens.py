@@ -153,7 +153,7 @@ def mention_reason(data: bytes, left: int, end: int, token_start: int, stop: int
         return "filter"  # hosts file `0.0.0.0 analytics.tiktok.com`, cosmetic rule `tiktok.com##.ad`
     if token_start == left and host.count(".") >= 2 and host.split(".", 1)[0] in _REVERSE_DNS_FIRST:
         return "reverse-dns"  # a bundle id or Java package: `com.example.tiktok.app`
-    if _list_element(data, token_start, stop if stop > end else end):
+    if _list_element(data, token_start, stop if stop > end else end) or _word_array(data, token_start, end):
         return "list"
     return ""
 
@@ -174,7 +174,7 @@ def _list_element(data: bytes, start: int, end: int) -> bool:
         return True
     if not _host_like(data[start:end], False):
         return False
-    open_at = _skip_space(data, start - 2, -1)
+    open_at = _skip_prefix(data, _skip_space(data, start - 2, -1))
     close_at = _skip_space(data, end + 1, 1)
     if open_at < 0 or close_at >= len(data) or data[open_at] not in _LIST_OPEN or data[close_at] not in _LIST_CLOSE:
         return False
@@ -211,6 +211,29 @@ def _entity_record(data: bytes, start: int) -> bool:
 _WILDCARD_LIST = re.compile(rb"""\[\s*["'`]\*\.[A-Za-z0-9.-]+\.[A-Za-z]{2,}["'`]""")
 
 
+_WORD_ARRAY = re.compile(rb"%[wWiI]([\[(<{])([^\])>}]*)$")
+
+
+def _word_array(data: bytes, start: int, end: int) -> bool:
+    """Ruby's `%w[www.youtube.com www.tiktok.com vimeo.com]`: a word list of several hosts."""
+    if start == 0 or data[start - 1] not in _SPACE and data[start - 1] not in b"[(<{":
+        return False
+    m = _WORD_ARRAY.search(data[max(0, start - MAX_ELEMENT * 2) : start])
+    if m is None:
+        return False
+    close = {b"[": b"]", b"(": b")", b"<": b">", b"{": b"}"}[m.group(1)]
+    stop = data.find(close, end, end + MAX_ELEMENT * 2)
+    words = (m.group(2) + data[start:stop if stop != -1 else end]).split()
+    return stop != -1 and sum(1 for w in words if _host_like(w, True)) >= LIST_MIN
+
+
+def _skip_prefix(data: bytes, pos: int) -> int:
+    """Back over an Objective-C `@` (or Python `r`/`b`/`u`) string prefix: `@[ @"a.com", @"b.com" ]`."""
+    if pos > 0 and data[pos] in b"@rbuRBU" and data[pos - 1] not in _WORD_CHARS:
+        return _skip_space(data, pos - 1, -1)
+    return pos
+
+
 def _skip_space(data: bytes, pos: int, step: int) -> int:
     while 0 <= pos < len(data) and data[pos] in _SPACE:
         pos += step
@@ -225,11 +248,13 @@ def _element_before(data: bytes, comma: int) -> tuple[int, bytes]:
     open_ = data.rfind(data[close : close + 1], max(0, close - MAX_ELEMENT), close)
     if open_ == -1:
         return 0, b""
-    return max(0, _skip_space(data, open_ - 1, -1)), data[open_ + 1 : close]
+    return max(0, _skip_prefix(data, _skip_space(data, open_ - 1, -1))), data[open_ + 1 : close]
 
 
 def _element_after(data: bytes, comma: int) -> tuple[int, bytes]:
     open_ = _skip_space(data, comma + 1, 1)
+    if open_ + 1 < len(data) and data[open_] in b"@rbuRBU" and data[open_ + 1] in _QUOTES:
+        open_ += 1
     if open_ >= len(data) or data[open_] not in _QUOTES:
         return len(data), b""
     close = data.find(data[open_ : open_ + 1], open_ + 1, open_ + 1 + MAX_ELEMENT)
