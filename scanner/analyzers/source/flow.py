@@ -90,6 +90,12 @@ def _tables() -> tuple[dict[str, Grammar], Sinks]:
     return grammars, sinks
 
 
+def sink_tables() -> tuple[frozenset[str], str]:
+    """The sink method names and the base-URL key regex (interop/semgrep exports them as is)."""
+    sinks = _tables()[1]
+    return sinks.methods, sinks.keys.pattern
+
+
 def grammar(key: str) -> Grammar | None:
     return _tables()[0].get(key)
 

@@ -216,7 +216,7 @@ _WORD_ARRAY = re.compile(rb"%[wWiI]([\[(<{])([^\])>}]*)$")
 
 def _word_array(data: bytes, start: int, end: int) -> bool:
     """Ruby's `%w[www.youtube.com www.tiktok.com vimeo.com]`: a word list of several hosts."""
-    if start == 0 or data[start - 1] not in _SPACE and data[start - 1] not in b"[(<{":
+    if start == 0 or (data[start - 1] not in _SPACE and data[start - 1] not in b"[(<{"):
         return False
     m = _WORD_ARRAY.search(data[max(0, start - MAX_ELEMENT * 2) : start])
     if m is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.analyzers.source.flow import UNKNOWN, Evaluator, grammar, shown, tokens_of
 from scanner.analyzers.source.base import parse
+from scanner.analyzers.source.flow import UNKNOWN, Evaluator, grammar, shown, tokens_of
 from scanner.analyzers.source.languages import JAVASCRIPT, PYTHON
 from scanner.core.prefilter import Needles
 from scanner.model import Context, Finding, Level
@@ -182,7 +182,7 @@ def test_javascript_string_building(source: str, expected: str) -> None:
 
 def test_tokens_of_keeps_an_unknown_subdomain() -> None:
     needles = Needles.from_rules(load_ruleset())
-    [(tok, value)] = tokens_of(f"https://{UNKNOWN}.tiktok.com/open_api/{UNKNOWN}", needles)
+    [(_, value)] = tokens_of(f"https://{UNKNOWN}.tiktok.com/open_api/{UNKNOWN}", needles)
     assert value == "{?}.tiktok.com/open_api/"
 
 
