@@ -457,9 +457,9 @@ def _sink_rule(lang: str, url_regex: str) -> dict[str, Any]:
         {"pattern-either": calls},
         {"metavariable-regex": {"metavariable": "$F", "regex": method_re}},
     ]}]
-    keyed = {"python": ["$F(..., $K=$ARG, ...)", "$O.$K = $ARG"], "javascript": ["{..., $K: $ARG, ...}", "$O.$K = $ARG"],
-             "typescript": ["{..., $K: $ARG, ...}", "$O.$K = $ARG"], "java": ["$O.$K = $ARG"],
-             "csharp": ["$O.$K = $ARG"]}.get(lang, [])
+    pair, member = "{..., $K: $ARG, ...}", "$O.$K = $ARG"
+    keyed = {"python": ["$F(..., $K=$ARG, ...)", member], "javascript": [pair, member], "typescript": [pair, member],
+             "java": [member], "csharp": [member]}.get(lang, [])
     if keyed:
         either.append({"patterns": [
             {"pattern-either": [{"pattern": p} for p in keyed]},
