@@ -69,6 +69,7 @@ class Grammar:
 @dataclass(frozen=True)
 class Sinks:
     methods: frozenset[str]
+    receivers: dict[str, frozenset[str]]  # method -> names one of which its callee chain must hold
     keys: re.Pattern[str]
     wrappers: frozenset[str]
     formats: frozenset[str]
@@ -85,15 +86,20 @@ def _tables() -> tuple[dict[str, Grammar], Sinks]:
         sets = {f: frozenset(rec.get(f, ())) for f in fields}
         grammars[key] = Grammar(**sets, dollar=bool(rec.get("dollar", False)))
     s = data["sinks"]
-    sinks = Sinks(frozenset(s["methods"]), re.compile(s["keys"]), frozenset(s["wrappers"]), frozenset(s["formats"]),
-                  frozenset(s["environment"]))
+    receivers = {k: frozenset(v) for k, v in s.get("receivers", {}).items()}
+    sinks = Sinks(frozenset(s["methods"]), receivers, re.compile(s["keys"]), frozenset(s["wrappers"]),
+                  frozenset(s["formats"]), frozenset(s["environment"]))
     return grammars, sinks
 
 
-def sink_tables() -> tuple[frozenset[str], str]:
-    """The sink method names and the base-URL key regex (interop/semgrep exports them as is)."""
+def sink_tables() -> tuple[str, str]:
+    """A regex of the sink callees (a dotted chain) and the base-URL key regex, for interop/semgrep."""
     sinks = _tables()[1]
-    return sinks.methods, sinks.keys.pattern
+    free = sorted(m for m in sinks.methods if m not in sinks.receivers)
+    alts = [r"(?:.*[.:>\s])?(?:" + "|".join(re.escape(m) for m in free) + ")"]
+    for method, names in sorted(sinks.receivers.items()):
+        alts.append(r".*\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b.*[.:>\s]" + re.escape(method))
+    return r"(?s)^(?:" + "|".join(alts) + r")$", sinks.keys.pattern
 
 
 def grammar(key: str) -> Grammar | None:
@@ -402,9 +408,13 @@ class FlowFacts:
             callee, receiver, args = selector_parts(call, self.ev.text)
         else:
             callee, receiver, args = call_parts(call, self.ev.text)
-        last = callee.rsplit(".", 1)[-1] if callee else ""
+        chain = callee.split(".") if callee else []
+        last = chain[-1] if chain else ""
         if last not in self.sinks.methods:
             return
+        needs = self.sinks.receivers.get(last)
+        if needs is not None and not needs.intersection(chain[:-1]):
+            return  # `maven { url "..." }` is not `Request.Builder().url(...)`
         candidates = list(args)
         if last in ("openConnection", "openStream") and receiver is not None:
             candidates = [receiver]

@@ -448,8 +448,7 @@ _DATA_SHAPES = "|".join([
 
 
 def _sink_rule(lang: str, url_regex: str) -> dict[str, Any]:
-    methods, keys = sink_tables()
-    method_re = r"(?s)^(?:.*[.:>\s])?(?:" + "|".join(re.escape(m) for m in sorted(methods)) + r")$"
+    method_re, keys = sink_tables()
     calls: list[dict[str, Any]] = [{"pattern": "$F(..., $ARG, ...)"}]
     if lang in _NEW_LANGUAGES:
         calls.append({"pattern": "new $F(..., $ARG, ...)"})
