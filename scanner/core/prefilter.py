@@ -86,13 +86,17 @@ def js_global_literals(symbol: str) -> set[str]:
     `const { ttq: px } = window` and `interface Window { ttq?: ... }` do not contain `ttq.track`;
     without these a file holding only such a form would never be parsed.
     """
+    if symbol.endswith("*"):
+        return set()  # `module.*`: a module's API reached through an import, not a global
     parts = symbol.split(".")
     if parts[0] in JS_GLOBAL_OBJECTS and len(parts) > 1:
         parts = parts[1:]
     name = parts[0]
     if symbol == name or not _JS_IDENTIFIER.match(name) or len(name) < MIN_NEEDLE:
         return set()
-    return {f".{name}", f"{name}?.", f"{name}!.", f"'{name}'", f'"{name}"', f"{name}:", f"{name}?:"}
+    # never the bare name: `ttq` alone is three letters that base64 and minified code are full of
+    owners = {f"{owner}.{name}" for owner in JS_GLOBAL_OBJECTS} | {f").{name}"}
+    return owners | {f"{name}?.", f"{name}!.", f"'{name}'", f'"{name}"', f"{name}:", f"{name}?:"}
 
 
 def _module_literals(name: str) -> set[str]:
