@@ -54,6 +54,8 @@ class MatchIndex:
     hosts: dict[str, list[Rule]] = field(default_factory=dict)
     domains: dict[str, list[Rule]] = field(default_factory=dict)
     urls: list[tuple[str, Rule]] = field(default_factory=list)
+    # `*.tiktok.com/open_api/`: an API path family on any host under a domain, (domain, path, rule)
+    url_families: list[tuple[str, str, Rule]] = field(default_factory=list)
     schemes: dict[str, list[Rule]] = field(default_factory=dict)
     markers: dict[str, list[Rule]] = field(default_factory=dict)
     classes_exact: dict[str, list[Rule]] = field(default_factory=dict)
@@ -97,7 +99,10 @@ class MatchIndex:
                 index.domains.setdefault(domain, []).append(rule)
             for url in m.urls:
                 host, _, path = url.partition("/")
-                index.urls.append((f"{host.lower()}/{path}", rule))
+                if host.startswith("*."):
+                    index.url_families.append((host[2:].lower(), path, rule))
+                else:
+                    index.urls.append((f"{host.lower()}/{path}", rule))
             for scheme in m.schemes:
                 index.schemes.setdefault(scheme.lower(), []).append(rule)
             for marker in m.markers:
@@ -121,6 +126,9 @@ class MatchIndex:
         if fact.context is Context.BINARY:
             candidates = [(spec, self.in_binary.get(rule.id, rule)) for spec, rule in candidates
                           if rule.category not in _NOT_FOR_BINARY_EVIDENCE]
+        if fact.context is Context.CALL and fact.kind in _ENDPOINT_KINDS:
+            # a page a client fetches (a video page, a profile) is the web service, not a link
+            candidates = [(spec, rule) for spec, rule in candidates if rule.category != "mention"]
         if not candidates:
             return []
         best = max(spec for spec, _ in candidates)
@@ -191,6 +199,9 @@ class MatchIndex:
         for prefix, rule in self.urls:
             if full.startswith(prefix):
                 out.append((10_000 + len(prefix), rule))
+        for domain, prefix, rule in self.url_families:
+            if (host == domain or host.endswith("." + domain)) and path.startswith(prefix):
+                out.append((10_000 + len(domain) + 1 + len(prefix), rule))
         out.extend((5_000 + len(host), r) for r in self.hosts.get(host, []))
         labels = host.split(".")
         for i in range(len(labels) - 1):
@@ -217,10 +228,16 @@ class MatchIndex:
 
 
 def level_for(rule: Rule, fact: Fact) -> Level:
-    """The rule's level, capped at note for mentions (comments, docs)."""
+    """The rule's level, capped at note for mentions (comments, docs, data about TikTok); a service
+    endpoint a call actually reaches (an HTTP client, a script src, a WebView, a base URL) is an error."""
     if fact.context in MENTION_CONTEXTS and rule.level.at_least(Level.NOTE):
         return Level.NOTE
+    if fact.context is Context.CALL and fact.kind in _ENDPOINT_KINDS and rule.category == "service-endpoint":
+        return Level.ERROR
     return rule.level
+
+
+_ENDPOINT_KINDS = (FactKind.HOST, FactKind.URL)
 
 
 _KIND_PHRASE = {
@@ -239,7 +256,12 @@ _KIND_PHRASE = {
 
 def message_for(rule: Rule, fact: Fact) -> str:
     shown = fact.evidence or fact.value
-    parts = [f"{rule.title}: {_KIND_PHRASE[fact.kind]} `{shown}`"]
+    phrase = _KIND_PHRASE[fact.kind]
+    if fact.kind is FactKind.SYMBOL and fact.context is Context.CODE:
+        phrase = "reference to"  # `window.ttq`, `interface Window { ttq }`: the global, not a call
+    elif fact.kind in (FactKind.HOST, FactKind.URL) and fact.context is Context.CALL:
+        phrase = "called endpoint"  # the string reaches an HTTP client, a script src or a WebView
+    parts = [f"{rule.title}: {phrase} `{shown}`"]
     if fact.context not in (Context.DEPENDENCY, Context.BINARY, Context.CODE, Context.CALL, Context.IMPORT):
         parts.append(f"in {fact.context.value}")
     if fact.location.members:
@@ -257,7 +279,7 @@ def match_facts(index: MatchIndex, facts: Iterable[Fact]) -> list[tuple[Rule, Fa
     """Every (rule, fact) pair, one per rule per location."""
     out: list[tuple[Rule, Fact]] = []
     seen: set[tuple[str, object]] = set()
-    for fact in facts:
+    for fact in _one_reading(index, list(facts)):
         for rule in index.lookup(fact):
             key = (rule.id, (fact.location.path, fact.location.members, fact.location.start_line,
                              fact.location.start_column, fact.location.byte_offset))
@@ -266,6 +288,46 @@ def match_facts(index: MatchIndex, facts: Iterable[Fact]) -> list[tuple[Rule, Fa
             seen.add(key)
             out.append((rule, fact))
     return out
+
+
+def _one_reading(index: MatchIndex, facts: list[Fact]) -> list[Fact]:
+    """Endpoint facts whose spans overlap read one string (a literal, and the URL it is built into or
+    the call it reaches): keep the most specific reading, then a called one, the fuller value, the narrowest span."""
+    endpoints = [f for f in facts if f.kind in _ENDPOINT_KINDS and f.location.has_lines]
+    if len(endpoints) < 2:
+        return facts
+    ranked = {id(f): _reading_rank(index, f) for f in endpoints}
+    endpoints.sort(key=lambda f: (f.location.path, f.location.members, _start(f), _end(f)))
+    dropped: set[int] = set()
+    group: list[Fact] = []
+    reach: tuple[int, int] = (0, 0)
+    for fact in [*endpoints, None]:
+        if fact is not None and group and fact.location.members == group[0].location.members and _start(fact) < reach:
+            group.append(fact)
+            reach = max(reach, _end(fact))
+            continue
+        if len(group) > 1:
+            best = max(ranked[id(f)] for f in group)
+            dropped.update(id(f) for f in group if ranked[id(f)] < best)
+        if fact is not None:
+            group, reach = [fact], _end(fact)
+    return [f for f in facts if id(f) not in dropped]
+
+
+def _start(fact: Fact) -> tuple[int, int]:
+    return (fact.location.start_line, fact.location.start_column)
+
+
+def _end(fact: Fact) -> tuple[int, int]:
+    return (fact.location.end_line, fact.location.end_column)
+
+
+def _reading_rank(index: MatchIndex, fact: Fact) -> tuple[int, bool, int, int]:
+    specificity = max((spec for spec, _ in index._candidates(fact)), default=-1)
+    loc = fact.location
+    width = (loc.end_line - loc.start_line) * 10_000 + loc.end_column - loc.start_column
+    # at a tie, the fuller value (the whole URL), then the exact place
+    return (specificity, fact.context is Context.CALL, len(fact.value), -width)
 
 
 def finding_for(rule: Rule, fact: Fact) -> Finding:

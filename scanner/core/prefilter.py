@@ -43,13 +43,15 @@ class Needles:
             domains.update(m.hosts)
             domains.update(m.domains)
             for url in m.urls:
-                domains.add(url.split("/", 1)[0])
+                domains.add(url.split("/", 1)[0].removeprefix("*."))
             markers.update(m.markers)
             schemes.update(s.lower() for s in m.schemes)
             classes.update(c.rstrip("*") for c in m.classes)
             for names in (*m.modules.values(), *m.symbols.values()):
                 for name in names:
                     literals.update(_module_literals(name.rstrip("*")))
+            for name in m.symbols.get("js", ()):
+                literals.update(js_global_literals(name))
             for purl in m.packages:
                 literals.update(package_literals(purl))
             literals.update(m.libraries)
@@ -70,6 +72,31 @@ class Needles:
             classes=tuple(sorted(classes)),
             markers_by_lower={k: tuple(v) for k, v in by_lower.items()},
         )
+
+
+# Objects through which a script reaches a global: `window.ttq`, `globalThis.ttq`, `self.ttq`.
+JS_GLOBAL_OBJECTS = ("window", "globalThis", "self", "global")
+_JS_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*\Z")
+
+
+def js_global_literals(symbol: str) -> set[str]:
+    """Needles for every way a script reaches the global a JS symbol names (`ttq` of `ttq.track`).
+
+    `window.ttq?.track`, `(window as any).ttq`, `window['ttq']`, `ttq?.track`, `ttq!.page`,
+    `const { ttq: px } = window` and `interface Window { ttq?: ... }` do not contain `ttq.track`;
+    without these a file holding only such a form would never be parsed.
+    """
+    if symbol.endswith("*"):
+        return set()  # `module.*`: a module's API reached through an import, not a global
+    parts = symbol.split(".")
+    if parts[0] in JS_GLOBAL_OBJECTS and len(parts) > 1:
+        parts = parts[1:]
+    name = parts[0]
+    if symbol == name or not _JS_IDENTIFIER.match(name) or len(name) < MIN_NEEDLE:
+        return set()
+    # never the bare name: `ttq` alone is three letters that base64 and minified code are full of
+    owners = {f"{owner}.{name}" for owner in JS_GLOBAL_OBJECTS} | {f").{name}"}
+    return owners | {f"{name}?.", f"{name}!.", f"'{name}'", f'"{name}"', f"{name}:", f"{name}?:"}
 
 
 def _module_literals(name: str) -> set[str]:

@@ -181,6 +181,10 @@ def evidence_kind(finding: Finding, rule: Rule | None) -> EvidenceKind:
         return EvidenceKind.RESOLVED if resolving else EvidenceKind.DECLARED
     if ctx is Context.IMPORT or finding.kind is FactKind.MODULE:
         return EvidenceKind.IMPORTED
+    if finding.kind in (FactKind.HOST, FactKind.URL) and ctx is Context.CALL:
+        # a URL that reaches an HTTP client (issue 15's sinks) calls the service, not an SDK: no
+        # package declares it, so it must not read as "used without a declaration"
+        return EvidenceKind.ENDPOINT
     if ctx is Context.CALL:
         return EvidenceKind.CALLED
     if ctx is Context.CONFIG or (finding.kind in (FactKind.MARKER, FactKind.SCHEME) and ctx is Context.STRING):

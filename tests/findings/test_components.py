@@ -198,5 +198,25 @@ def test_place_never_fails_and_starts_where_the_path_starts(path: str, members: 
     assert inst.kind in (PlaceKind.PACKAGE, PlaceKind.BINARY)
     # a place starts where the finding's path starts (the same top directory, the same outer archive)
     assert inst.root.split("/")[0] == path.split("/")[0] or inst.root.startswith(path)
-    if members:  # an archive, a package inside it, or the installed package that holds the archive
+    pods_shared = any(f"Pods/{shared}/" in path + "/" for shared in ("Target Support Files", "Headers"))
+    if members and not pods_shared:  # an archive, a package inside it, or the installed package holding it
+        # (a file under Pods/Target Support Files/X or Pods/Headers/*/X belongs to the pod Pods/X: no prefix)
         assert "!/".join((path, *members)).startswith(inst.root)
+
+
+def test_a_called_endpoint_is_an_endpoint_not_undeclared_code(tmp_path: Path) -> None:
+    """A TikTok URL reaching an HTTP client calls the service; no package declares a service, so the
+    component is never "used without a declaration"."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "events.py").write_text(
+        "import os\n\nimport requests\n\n"
+        'EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/"\n\n\n'
+        "def send(event: dict) -> None:\n"
+        '    requests.post(EVENTS_URL, json=event, headers={"Access-Token": os.environ["TOKEN"]}, timeout=10)\n',
+        encoding="utf-8")
+    result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
+    called = [f for f in result.findings if f.location.start_line == 9]
+    assert called and called[0].rule_id == "TT302"
+    (component,) = [c for c in build_components(result) if c.product == "tiktok-events-api"]
+    assert {e.kind for e in component.evidence} == {EvidenceKind.ENDPOINT}
+    assert not component.used_undeclared and not component.declared_unused

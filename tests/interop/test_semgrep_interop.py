@@ -204,8 +204,41 @@ FOLDERS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 
 def test_every_language_folder_is_compared() -> None:
-    assert FOLDERS == ["csharp", "dart", "go", "groovy", "html", "java", "js", "kotlin", "objc", "php", "python",
-                       "ruby", "swift", "ts"]
+    assert FOLDERS == ["csharp", "dart", "flow", "go", "groovy", "html", "java", "js", "kotlin", "objc", "php",
+                       "python", "ruby", "swift", "ts"]
+
+
+# Issue 15: where the built-in evaluator (source/flow) reads more than semgrep's constant propagation.
+# semgrep folds a name bound to a literal and `+` of literals; it does not evaluate format calls,
+# interpolation with a part unknown in the file (`{?}`), URL wrappers (`URI(...)`, `Uri.parse`,
+# `URLRequest(url:)`), values bound through members (`self.base`, `this.tokenUrl`), Dart selectors,
+# nor calls in the regex-only languages (Objective-C, Groovy). (rule, path, line) the built-in engine
+# reports and semgrep does not:
+SEMGREP_MISSES: dict[str, set[tuple[str, str, int]]] = {
+    "ruby": {("TT302", "positive/tiktok_events.rb", 17)},  # Net::HTTP::Post.new(URI(...))
+    "flow": {
+        ("TT301", "dart/positive/tiktok_api.dart", 12), ("TT301", "dart/positive/tiktok_api.dart", 16),
+        ("TT301", "kotlin/positive/TikTokLoginRepository.kt", 17),
+        ("TT301", "kotlin/positive/TikTokLoginRepository.kt", 26),
+        ("TT301", "swift/positive/TikTokLoginService.swift", 13),
+        ("TT301", "swift/positive/TikTokLoginService.swift", 15),
+        ("TT301", "swift/positive/TikTokLoginService.swift", 20),
+        ("TT301", "ts/positive/tiktokAuth.ts", 19), ("TT301", "ts/positive/tiktokAuth.ts", 24),
+        ("TT302", "go/positive/tiktok.go", 19),
+        ("TT302", "groovy/positive/TikTokReport.groovy", 11),
+        ("TT302", "java/positive/TikTokEventsUploader.java", 21),
+        ("TT302", "java/positive/TikTokEventsUploader.java", 29),
+        ("TT302", "js/positive/eventsClient.js", 10), ("TT302", "js/positive/eventsClient.js", 11),
+        ("TT302", "objc/positive/TTEventsClient.m", 14),
+        ("TT302", "php/positive/TikTokEventsService.php", 15), ("TT302", "php/positive/TikTokEventsService.php", 16),
+        ("TT302", "python/positive/tiktok_ads_source.py", 16), ("TT302", "python/positive/tiktok_ads_source.py", 20),
+        ("TT302", "python/positive/tiktok_ads_source.py", 32),
+        ("TT302", "ruby/positive/tiktok_client.rb", 14), ("TT302", "ruby/positive/tiktok_client.rb", 22),
+        ("TT305", "csharp/positive/TikTokVideoDownloader.cs", 29),
+        ("TT306", "csharp/positive/TikTokVideoDownloader.cs", 16),
+        ("TT306", "csharp/positive/TikTokVideoDownloader.cs", 23),
+    },
+}
 
 
 @pytest.fixture(scope="module")
@@ -230,5 +263,7 @@ def test_semgrep_finds_the_same_code_findings(ruleset: RuleSet, semgrep_findings
                        for f in semgrep_findings if f.location.path.startswith(folder + "/")]
     theirs = _code_findings(theirs_findings)
     assert ours, "the fixtures must have code findings"
-    assert theirs == ours
+    missed = SEMGREP_MISSES.get(folder, set())
+    assert missed <= ours, "a listed difference the built-in engine no longer reports"
+    assert theirs == ours - missed
     assert all(f.analyzer == "semgrep" for f in theirs_findings)

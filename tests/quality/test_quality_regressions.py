@@ -59,7 +59,7 @@ def test_embed_player_urls_are_errors() -> None:
     found = _loud(findings_of(FIXTURES / "endpoints"))
     embed = [f for f in found if f[0] == "embed_player.js"]
     assert embed == [("embed_player.js", 2, "TT305", "error"), ("embed_player.js", 3, "TT305", "error"),
-                     ("embed_player.js", 4, "TT305", "error")]
+                     ("embed_player.js", 4, "TT305", "error"), ("embed_player.js", 7, "TT305", "error")]
 
 
 def test_web_app_api_and_legacy_app_hosts() -> None:

@@ -21,10 +21,11 @@ from typing import Any
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import query
+from scanner.analyzers.source.flow import FlowFacts, collect, grammar
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
-from scanner.analyzers.text.tokens import Token, find_tokens
-from scanner.core.prefilter import Needles
+from scanner.analyzers.text.tokens import Token, data_context, find_tokens
+from scanner.core.prefilter import JS_GLOBAL_OBJECTS, Needles
 from scanner.model import Context, Fact, FactKind
 
 MAX_CALLEE = 400  # characters of a callee looked at: a chain never needs more
@@ -37,6 +38,7 @@ CALL_SEPARATOR = r"(?:\?->|->|\?\.|!!\.|!\.|&\.|::|\.)"
 _CHAIN = re.compile(r"((?:[A-Za-z_$][\w$]*[!?]?\s*" + CALL_SEPARATOR + r"\s*)*[A-Za-z_$][\w$]*)[\s!?]*$")
 _SPLIT = re.compile(r"\s*(" + CALL_SEPARATOR + r")\s*")
 _INTERESTING: dict[int, frozenset[str]] = {}
+_BRACKETED_NAME = re.compile(r"""\[\s*(['"`])([A-Za-z_$][\w$]*)\1\s*\]""")  # window['ttq'] -> window.ttq
 
 
 def interesting_words(needles: Needles) -> frozenset[str]:
@@ -53,7 +55,7 @@ def interesting_words(needles: Needles) -> frozenset[str]:
 
 def callee_chain(text: str, keep_double_colon: bool) -> list[str]:
     """`AuthApi(activity).authorize` -> [AuthApi, authorize]; `window.ttq?.track` -> [window, ttq, track]."""
-    text = text[-MAX_CALLEE:]
+    text = _BRACKETED_NAME.sub(r".\2", text[-MAX_CALLEE:])
     for _ in range(8):
         reduced = _GROUPS.sub("", text)
         if reduced == text:
@@ -102,9 +104,7 @@ def tokens_in(file: FileInput, hits: HitIndex, start: int, end: int) -> list[Tok
     inside = hits.within(start, end)
     if not inside:
         return []
-    piece = file.data[start:end]
-    found = find_tokens(piece, [(i, e - start) for i, e in inside], file.needles)
-    return [Token(t.kind, t.value, t.start + start, t.end + start, t.evidence, t.email) for t in found]
+    return find_tokens(file.data, inside, file.needles, start, end)
 
 
 @dataclass
@@ -140,8 +140,14 @@ class Extractor:
         strings: dict[tuple[int, int], Any] = {}
         comments: list[Any] = []
         concats: list[Any] = []
+        globals_: list[tuple[Any, str]] = []
+        flow_caps: list[dict[str, list[Any]]] = []
         for _, caps in matches:
-            if "import.module" in caps:
+            if "flow.name" in caps or "flow.key" in caps:
+                flow_caps.append(caps)
+            elif "global.member" in caps or "global.declared" in caps:
+                globals_.extend(self._global(caps))
+            elif "import.module" in caps:
                 self._import(caps, imports)
             elif "call" in caps:
                 calls.append((caps["call"][0], caps.get("call.callee", [None])[0]))
@@ -164,6 +170,14 @@ class Extractor:
             yield from self._message(node)
         for node in selectors:
             yield from self._selector(node)
+        for node, member in globals_:
+            if member.lower() in self.words:
+                shown = " ".join(self._text(node).split())
+                yield self._fact(FactKind.SYMBOL, f"window.{member}", node.start_byte, node.end_byte, Context.CODE,
+                                 f"interface Window {{ {shown} }}" if shown == member else shown)
+        flow = self._flow(flow_caps)
+        if flow is not None:
+            yield from flow_facts(flow, [c for c, _ in calls] + messages + selectors, strings.values(), self.hits)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -186,7 +200,7 @@ class Extractor:
     def _tokens(self, start: int, end: int, context: Context) -> Iterator[Fact]:
         for tok in tokens_in(self.file, self.hits, start, end):
             # an e-mail address (`sdk-team@bytedance.com`) names a company, it does not call a service
-            here = Context.DOCUMENTATION if tok.email else context
+            here = Context.DOCUMENTATION if tok.email else data_context(tok, context)
             yield self._fact(tok.kind, tok.value, tok.start, tok.end, here, tok.evidence)
 
     # -- imports --------------------------------------------------------------------------------
@@ -213,6 +227,33 @@ class Extractor:
             name = default_binding(style, value)
             if name:
                 self.bindings.setdefault(name, value)
+
+    # -- constant strings and sinks (flow.py) ----------------------------------------------------
+
+    def _flow(self, caps: list[dict[str, list[Any]]]) -> FlowFacts | None:
+        g = grammar(self.spec.key)
+        if g is None:
+            return None
+        bindings, keyed = collect(caps, self._text)
+        return FlowFacts(self.file, self.spec.key, self.analyzer, g, bindings, keyed)
+
+    # -- globals (JavaScript) -------------------------------------------------------------------
+
+    def _global(self, caps: dict[str, list[Any]]) -> list[tuple[Any, str]]:
+        """A global reached through `window`/`globalThis`/`self`, or declared on `interface Window`.
+
+        Returns the (node, member) references to report; a binding (`const px = window.ttq`)
+        makes `px.track()` resolve to `ttq.track`.
+        """
+        if "global.declared" in caps:
+            node = caps["global.declared"][0]
+            return [(node, self._text(node))]
+        member = self._text(caps["global.member"][0])
+        alias = caps.get("global.alias")
+        if alias:
+            self.bindings[self._text(alias[0])] = member
+        node = caps.get("global", [None])[0]
+        return [(node, member)] if node is not None else []
 
     # -- calls ----------------------------------------------------------------------------------
 
@@ -261,6 +302,8 @@ class Extractor:
         if bound is None and not any(part.lower() in self.words for p in chain for part in p.split("::")):
             return
         sep = "."
+        if len(chain) > 2 and chain[0] in JS_GLOBAL_OBJECTS and self.spec.ecosystem == "js":
+            chain = chain[1:]  # `window.ttq.track`, `globalThis.ttq?.track`: the global's own API
         values: list[str] = [sep.join(chain)]
         if len(chain) >= 2:
             values.append(sep.join(chain[-2:]))
@@ -306,6 +349,17 @@ class Extractor:
             if tok.start < head < tok.end and tok.kind in (FactKind.URL, FactKind.HOST):
                 yield self._fact(tok.kind, tok.value, offset + tok.start, literals[-1].end_byte, Context.STRING,
                                  tok.evidence)
+
+
+def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:
+    """Called endpoints (a TikTok URL reaching a client, a WebView, a base-URL key) and strings built
+    around a literal with a hit; every call is looked at, only hit-bearing literals are evaluated."""
+    for call in calls:
+        yield from flow.sink_call(call)
+    yield from flow.sink_keys()
+    for node in strings:
+        if hits.within(node.start_byte, node.end_byte):
+            yield from flow.built(node)
 
 
 def _is_concat(node: Any) -> bool:

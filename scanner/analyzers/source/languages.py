@@ -54,6 +54,11 @@ TEMPLATES = LanguageSpec("html", "tree_sitter_html", "language", "js",
                           ".blade.php", ".twig", ".jinja", ".jinja2", ".j2", ".njk", ".liquid", ".cshtml",
                           ".razor", ".hbs", ".handlebars", ".mustache"), "html", "js")
 
+# Python's imports and calls are read by analyzers/source/python.py; this grammar serves only the
+# constant-string evaluator (flow.py), so it is in no analyzer's routing table.
+PYTHON = LanguageSpec("python", "tree_sitter_python", "language", "python", (".py", ".pyi", ".pyw"), "python",
+                      "dotted", (".",), ())
+
 # `.d.ts` files are declarations, still TypeScript; `.min.js` stays JavaScript (long lines fall back).
 ALL: tuple[LanguageSpec, ...] = (JAVA, KOTLIN, GROOVY, SWIFT, OBJC, JAVASCRIPT, TYPESCRIPT, TSX, GO, DART, CSHARP,
                                  RUBY, PHP, HTML, TEMPLATES)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source import python_calls
-from scanner.analyzers.text.tokens import find_tokens
+from scanner.analyzers.text.tokens import data_context, find_tokens
 from scanner.model import Context, Fact, FactKind, Level, Location, Notification, SkipReason
 
 if TYPE_CHECKING:
@@ -85,6 +85,9 @@ class PythonAnalyzer:
         return is_text and path.lower().endswith(SUFFIXES)
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
+        from scanner.analyzers.source.pyflow import python_flow_facts  # hook: constant strings and sinks
+
+        yield from python_flow_facts(file, self.name)  # first: a called endpoint wins its literal's span
         reading = self._read(file)
         yield from self._code_facts(file, reading.code)
         yield from self._token_facts(file, reading.regions)
@@ -162,7 +165,7 @@ class PythonAnalyzer:
             location = file.byte_location(token.start, token.end)
             # `support@tiktok.com` is a contact address, not a call (as text/endpoints says too)
             context = Context.DOCUMENTATION if token.email else \
-                index.context_at((location.start_line, location.start_column - 1))
+                data_context(token, index.context_at((location.start_line, location.start_column - 1)))
             yield Fact(
                 kind=token.kind,
                 value=token.value,

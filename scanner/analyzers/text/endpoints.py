@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.text.tokens import Token, find_tokens
-from scanner.model import Context, Fact
+from scanner.model import Context, Fact, FactKind
 
 DOC_SUFFIXES = (".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".asciidoc", ".rdoc", ".textile", ".org")
 DOC_NAMES = ("readme", "changelog", "changes", "license", "licence", "notice", "authors", "history", "contributing")
@@ -81,6 +81,9 @@ class EndpointsAnalyzer:
             context = base_context
             if token.email:
                 context = Context.DOCUMENTATION
+            elif base_context is not Context.DOCUMENTATION and (token.data or _product_name(file.name, data, token)
+                                                                or file.name.lower().endswith(TABLE_SUFFIXES)):
+                context = Context.DATA
             elif prefixes and base_context is not Context.DOCUMENTATION and _in_line_comment(data, token, prefixes):
                 context = Context.COMMENT
             yield Fact(
@@ -91,6 +94,17 @@ class EndpointsAnalyzer:
                 analyzer=self.name,
                 evidence=token.evidence,
             )
+
+
+# Tables of domains (third-party-web's domain-map.csv): rows of data, never a program's own call.
+TABLE_SUFFIXES = (".csv", ".tsv")
+# Xcode project files name the built product `Name.app`: a file name, not the `.app` web domain.
+XCODE_SUFFIXES = (".pbxproj", ".xcscheme", ".xcworkspacedata", ".xctestplan", ".xcconfig")
+
+
+def _product_name(name: str, data: bytes, token: Token) -> bool:
+    return (name.lower().endswith(XCODE_SUFFIXES) and token.kind is FactKind.HOST and token.value.endswith(".app")
+            and token.evidence.lower() == token.value and token.value.count(".") == 1)
 
 
 def _line_start(data: bytes, offset: int) -> int:

@@ -8,11 +8,12 @@ produce a host.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scanner.core.prefilter import Needles
-from scanner.model import FactKind
+from scanner.model import Context, FactKind
 
 _HOST_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.")
 _WORD_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -29,10 +30,17 @@ class Token:
     end: int
     evidence: str  # as written (URL with scheme, marker)
     email: bool = False  # host seen as the domain of an e-mail address
+    data: str = ""  # why the host is data about TikTok, not a use ("list", "pattern", "filter", "reverse-dns")
 
 
-def find_tokens(data: bytes, hits: Iterable[tuple[int, int]], needles: Needles) -> list[Token]:
-    """Tokens at the prefilter hits, at most one per start offset and kind, ordered by offset."""
+def find_tokens(data: bytes, hits: Iterable[tuple[int, int]], needles: Needles, lo: int = 0,
+                hi: int | None = None) -> list[Token]:
+    """Tokens at the prefilter hits, at most one per start offset and kind, ordered by offset.
+
+    A token never extends outside data[lo:hi] (a string literal, a comment); the bytes around it
+    still decide whether it is data about TikTok (an element of a list, a pattern).
+    """
+    hi = len(data) if hi is None else hi
     literals = needles.literals
     domains = needles.domains
     out: dict[tuple[FactKind, int], Token] = {}
@@ -40,7 +48,7 @@ def find_tokens(data: bytes, hits: Iterable[tuple[int, int]], needles: Needles) 
         literal = literals[needle_index]
         start = end - len(literal)
         if literal in domains:
-            tok = _host_at(data, start, end, domains)
+            tok = _host_at(data, start, end, domains, lo, hi)
             if tok is not None:
                 out.setdefault((tok.kind, tok.start), tok)
         if literal in needles.schemes:
@@ -59,17 +67,17 @@ def _markers_for(literal: str, needles: Needles) -> tuple[str, ...]:
     return needles.markers_by_lower.get(literal, ())
 
 
-def _host_at(data: bytes, start: int, end: int, domains: frozenset[str]) -> Token | None:
+def _host_at(data: bytes, start: int, end: int, domains: frozenset[str], lo: int, hi: int) -> Token | None:
     # the registrable domain must end at a boundary: not followed by a host char, nor by ".x"
-    if end < len(data):
+    if end < hi:
         nxt = data[end]
         if nxt in _WORD_CHARS or nxt == 0x2D:  # `tiktok.comx`, `tiktok.com-x`, `tiktoken`
             return None
-        if nxt == 0x2E and end + 1 < len(data) and data[end + 1] in _WORD_CHARS:  # tiktok.com.evil.org
+        if nxt == 0x2E and end + 1 < hi and data[end + 1] in _WORD_CHARS:  # tiktok.com.evil.org
             return None
     # extend left over subdomain labels
     left = start
-    while left > 0 and data[left - 1] in _HOST_CHARS and start - left < MAX_HOST:
+    while left > lo and data[left - 1] in _HOST_CHARS and start - left < MAX_HOST:
         left -= 1
     host_bytes = data[left:end]
     if start > left and data[start - 1] != 0x2E:
@@ -77,7 +85,7 @@ def _host_at(data: bytes, start: int, end: int, domains: frozenset[str]) -> Toke
     while host_bytes[:1] in (b".", b"-"):
         host_bytes = host_bytes[1:]
         left += 1
-    if left > 0 and data[left - 1] == 0x5F:  # `_tiktok.com` inside an identifier
+    if left > lo and data[left - 1] == 0x5F:  # `_tiktok.com` inside an identifier
         return None
     try:
         host = host_bytes.decode("ascii").lower()
@@ -85,12 +93,12 @@ def _host_at(data: bytes, start: int, end: int, domains: frozenset[str]) -> Toke
         return None
     if not _known(host, domains):
         return None
-    email = left > 0 and data[left - 1] == 0x40  # user@tiktok.com
+    email = left > lo and data[left - 1] == 0x40  # user@tiktok.com
     # the URL path, when one follows
     stop = end
-    if end < len(data) and data[end] in (0x2F, 0x3A) and not email:  # '/' or ':port'
+    if end < hi and data[end] in (0x2F, 0x3A) and not email:  # '/' or ':port'
         stop = end
-        limit = min(len(data), end + MAX_URL)
+        limit = min(hi, end + MAX_URL)
         while stop < limit and data[stop] not in _URL_STOP and data[stop] >= 0x21:
             stop += 1
         while stop > end and data[stop - 1] in b".,:;!?":
@@ -101,12 +109,171 @@ def _host_at(data: bytes, start: int, end: int, domains: frozenset[str]) -> Toke
         while port_end < len(path) and path[port_end].isdigit():
             port_end += 1
         path = path[port_end:]
-    scheme_start = _scheme_before(data, left)
+    scheme_start = max(lo, _scheme_before(data, left))
     evidence = data[scheme_start:stop].decode("ascii", "replace")
     path = path.split("?", 1)[0].split("#", 1)[0]  # queries carry ids and tokens, never signatures
+    why = "" if email else mention_reason(data, left, end, scheme_start, stop, host)
     if path.startswith("/") and len(path) > 1:
-        return Token(FactKind.URL, host + path, scheme_start, stop, evidence)
-    return Token(FactKind.HOST, host, scheme_start, end, evidence, email=email)
+        return Token(FactKind.URL, host + path, scheme_start, stop, evidence, data=why)
+    return Token(FactKind.HOST, host, scheme_start, end, evidence, email=email, data=why)
+
+
+# -- data about TikTok, not a use -------------------------------------------------------------------
+# Decided from the syntax around the host, never from a list of projects: a regular expression or
+# URL-matching pattern, an ad-block or hosts-file rule, a reverse-DNS identifier, an element of a
+# literal list of several host-like strings (tracker lists, entity databases, link allowlists).
+
+_PATTERN_BEFORE = frozenset(b"*|^\\[+?")
+_PATTERN_AFTER = frozenset(b"\\|$()[^*")
+_REVERSE_DNS_FIRST = frozenset({"com", "org", "net", "edu", "gov", "io"})
+_HOSTS_FILE = (b"0.0.0.0", b"127.0.0.1", b"::1", b"::")
+_QUOTES = frozenset(b"\"'`")
+_LIST_OPEN = frozenset(b"[({,")
+_LIST_CLOSE = frozenset(b"])},")
+_SPACE = frozenset(b" \t\r\n")
+MAX_ELEMENT = 300  # bytes of a neighbouring list element looked at
+
+
+def mention_reason(data: bytes, left: int, end: int, token_start: int, stop: int, host: str) -> str:
+    """Why the host at data[left:end] (token data[token_start:stop]) is data about TikTok, or ""."""
+    before = left
+    while before > 0 and data[before - 1] == 0x2E:  # `*.tiktok.com`, `.*tiktok.com`
+        before -= 1
+    prev = data[before - 1] if before > 0 else 0
+    after = data[end] if end < len(data) else 0
+    if data[max(0, token_start - 2) : token_start] == b"||" or (after == 0x5E and token_start == left):
+        return "filter"  # Adblock Plus syntax: `||tiktok.com^`
+    if prev in _PATTERN_BEFORE or after in _PATTERN_AFTER or (stop < len(data) and data[stop] in _PATTERN_AFTER):
+        return "pattern"
+    if b"\\/" in data[max(0, token_start - 3) : token_start] or b".*" in data[end:stop] or b".+" in data[end:stop]:
+        return "pattern"  # a JS regex literal `/https:\/\/tiktok.com\//`, `tiktok.com/.+`
+    line_start = data.rfind(b"\n", 0, token_start) + 1
+    head = data[line_start:token_start].strip()
+    if head in _HOSTS_FILE or data[end : end + 2] in (b"##", b"#@"):
+        return "filter"  # hosts file `0.0.0.0 analytics.tiktok.com`, cosmetic rule `tiktok.com##.ad`
+    if token_start == left and host.count(".") >= 2 and host.split(".", 1)[0] in _REVERSE_DNS_FIRST:
+        return "reverse-dns"  # a bundle id or Java package: `com.example.tiktok.app`
+    if _list_element(data, token_start, stop if stop > end else end) or _word_array(data, token_start, end):
+        return "list"
+    return ""
+
+
+def data_context(token: Token, context: Context) -> Context:
+    """DATA for a host that is data about TikTok (a list element, a pattern...) where it would be a use."""
+    if token.data and context not in (Context.COMMENT, Context.DOCUMENTATION):
+        return Context.DATA
+    return context
+
+
+def _list_element(data: bytes, start: int, end: int) -> bool:
+    """The token is a whole quoted host-like element of a literal list of at least LIST_MIN host-like
+    or URL elements, or a string of an entity record (an object whose `[...]` lists wildcard domains)."""
+    if start == 0 or end >= len(data) or data[start - 1] not in _QUOTES or data[end] != data[start - 1]:
+        return False
+    if _entity_record(data, start):
+        return True
+    if not _host_like(data[start:end], False):
+        return False
+    open_at = _skip_prefix(data, _skip_space(data, start - 2, -1))
+    close_at = _skip_space(data, end + 1, 1)
+    if open_at < 0 or close_at >= len(data) or data[open_at] not in _LIST_OPEN or data[close_at] not in _LIST_CLOSE:
+        return False
+    count = 1
+    while data[open_at] == 0x2C and count < LIST_MIN:
+        open_at, element = _element_before(data, open_at)
+        if not _host_like(element, True):
+            break
+        count += 1
+    while close_at < len(data) and data[close_at] == 0x2C and count < LIST_MIN:
+        close_at, element = _element_after(data, close_at)
+        if not _host_like(element, True):
+            break
+        count += 1
+    return count >= LIST_MIN
+
+
+LIST_MIN = 3  # "several": two hosts side by side are as often a client's own pair (primary, fallback)
+ENTITY_WINDOW = 600  # bytes searched for the `{` that opens the record around a string
+
+
+def _entity_record(data: bytes, start: int) -> bool:
+    """`{"name": "TikTok", "homepage": "https://www.tiktok.com/", "domains": ["*.tiktok.com", ...]}`."""
+    open_ = data.rfind(b"{", max(0, start - ENTITY_WINDOW), start)
+    if open_ == -1 or b"}" in data[open_:start]:
+        return False
+    close = data.find(b"}", start, start + ENTITY_WINDOW)
+    if close == -1:
+        return False
+    record = data[open_:close]
+    return b"{" not in record[1:] and _WILDCARD_LIST.search(record) is not None
+
+
+_WILDCARD_LIST = re.compile(rb"""\[\s*["'`]\*\.[A-Za-z0-9.-]+\.[A-Za-z]{2,}["'`]""")
+
+
+_WORD_ARRAY = re.compile(rb"%[wWiI]([\[(<{])([^\])>}]*)$")
+
+
+def _word_array(data: bytes, start: int, end: int) -> bool:
+    """Ruby's `%w[www.youtube.com www.tiktok.com vimeo.com]`: a word list of several hosts."""
+    if start == 0 or (data[start - 1] not in _SPACE and data[start - 1] not in b"[(<{"):
+        return False
+    m = _WORD_ARRAY.search(data[max(0, start - MAX_ELEMENT * 2) : start])
+    if m is None:
+        return False
+    close = {b"[": b"]", b"(": b")", b"<": b">", b"{": b"}"}[m.group(1)]
+    stop = data.find(close, end, end + MAX_ELEMENT * 2)
+    words = (m.group(2) + data[start:stop if stop != -1 else end]).split()
+    return stop != -1 and sum(1 for w in words if _host_like(w, True)) >= LIST_MIN
+
+
+def _skip_prefix(data: bytes, pos: int) -> int:
+    """Back over an Objective-C `@` (or Python `r`/`b`/`u`) string prefix: `@[ @"a.com", @"b.com" ]`."""
+    if pos > 0 and data[pos] in b"@rbuRBU" and data[pos - 1] not in _WORD_CHARS:
+        return _skip_space(data, pos - 1, -1)
+    return pos
+
+
+def _skip_space(data: bytes, pos: int, step: int) -> int:
+    while 0 <= pos < len(data) and data[pos] in _SPACE:
+        pos += step
+    return pos
+
+
+def _element_before(data: bytes, comma: int) -> tuple[int, bytes]:
+    """(position of the delimiter before the element, the element's text) of the element before `comma`."""
+    close = _skip_space(data, comma - 1, -1)
+    if close < 1 or data[close] not in _QUOTES:
+        return 0, b""
+    open_ = data.rfind(data[close : close + 1], max(0, close - MAX_ELEMENT), close)
+    if open_ == -1:
+        return 0, b""
+    return max(0, _skip_prefix(data, _skip_space(data, open_ - 1, -1))), data[open_ + 1 : close]
+
+
+def _element_after(data: bytes, comma: int) -> tuple[int, bytes]:
+    open_ = _skip_space(data, comma + 1, 1)
+    if open_ + 1 < len(data) and data[open_] in b"@rbuRBU" and data[open_ + 1] in _QUOTES:
+        open_ += 1
+    if open_ >= len(data) or data[open_] not in _QUOTES:
+        return len(data), b""
+    close = data.find(data[open_ : open_ + 1], open_ + 1, open_ + 1 + MAX_ELEMENT)
+    if close == -1:
+        return len(data), b""
+    return _skip_space(data, close + 1, 1), data[open_ + 1 : close]
+
+
+def _host_like(text: bytes, pages: bool) -> bool:
+    """`example.com`, `*.example.com`, `https://example.com/`: a domain (or any page, with `pages`)."""
+    if not text:
+        return False
+    rest = text.split(b"://", 1)[-1].removeprefix(b"*.")
+    if pages:
+        rest = rest.split(b"/", 1)[0]
+    rest = rest.rstrip(b"/*")
+    labels = rest.split(b".")
+    return len(labels) >= 2 and all(lab and all(c in _HOST_CHARS for c in lab) for lab in labels) \
+        and labels[-1].isalpha()
 
 
 def _known(host: str, domains: frozenset[str]) -> bool:

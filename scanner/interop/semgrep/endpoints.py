@@ -47,6 +47,8 @@ class Endpoint:
             return _SUBDOMAINS + host + _AFTER_HOST
         if self.kind == "host":
             return host + _AFTER_HOST
+        if self.host.startswith("*."):  # an API path family on any host under the domain
+            host = _SUBDOMAINS + f"(?i:{re.escape(self.host[2:])})"
         return host + r"(?::[0-9]+)?" + re.escape(self.path)
 
 

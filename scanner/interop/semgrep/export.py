@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from scanner.analyzers.source.extract import CALL_SEPARATOR
+from scanner.analyzers.source.flow import sink_tables
 from scanner.analyzers.source.html import NOT_JAVASCRIPT_TYPES
 from scanner.analyzers.source.languages import GROOVY, OBJC
 from scanner.interop.semgrep.endpoints import EndpointTable
@@ -127,7 +128,12 @@ def semgrep_rules(ruleset: RuleSet) -> list[dict[str, Any]]:
         strings = {"endpoint": endpoints.regex_for(rule), "marker": _marker_regex(m.markers)}
         for kind, regex in strings.items():
             if regex:
-                out.extend(_rule(rule, lang, kind, _string_rule(lang, regex)) for lang in ENDPOINT_LANGUAGES)
+                out.extend(_rule(rule, lang, kind, _string_rule(lang, regex, data=kind == "endpoint"))
+                           for lang in ENDPOINT_LANGUAGES)
+        url = strings["endpoint"]
+        if url and rule.category == "service-endpoint":
+            out.extend(_rule(rule, lang, "sink", _sink_rule(lang, url), level=Level.ERROR)
+                       for lang in ENDPOINT_LANGUAGES)
         out.extend(_regex_language_rules(rule, strings))
         out.extend(_html_rules(rule, strings))
     return out
@@ -144,15 +150,15 @@ def _names(table: dict[str, tuple[str, ...]], eco: str) -> list[str]:
 
 
 _WHAT = {"module": "import of", "symbol": "call of", "endpoint": "service endpoint in a string:",
-         "marker": "marker in a string:"}
+         "marker": "marker in a string:", "sink": "service endpoint called (an HTTP client, a base URL):"}
 
 
 def _rule(rule: Rule, lang: str, kind: str, body: dict[str, Any], *, languages: Sequence[str] | None = None,
-          paths: Sequence[str] = ()) -> dict[str, Any]:
+          paths: Sequence[str] = (), level: Level | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": f"{rule.id}-{kind}-{lang}",
         "languages": list(languages or [lang]),
-        "severity": _SEVERITY[rule.level],
+        "severity": _SEVERITY[level or rule.level],
         "message": f"{rule.title} ({rule.id}): {_WHAT[kind]} a TikTok signature",
         "metadata": {
             META_RULE: rule.id,
@@ -406,7 +412,7 @@ def _marker_regex(markers: Iterable[str]) -> str | None:
     return f"{_BEFORE_MARKER}(?:{alts}){_AFTER_MARKER}" if alts else None
 
 
-def _string_rule(lang: str, regex: str) -> dict[str, Any]:
+def _string_rule(lang: str, regex: str, data: bool = False) -> dict[str, Any]:
     inside = _STRING_PATTERNS.get(lang, ('"..."',))
     patterns: list[dict[str, Any]] = [
         {"pattern-regex": regex},
@@ -414,7 +420,61 @@ def _string_rule(lang: str, regex: str) -> dict[str, Any]:
     ]
     if lang == "python":
         patterns.append({"pattern-not-regex": _PY_DOCSTRING})
+    if data:
+        patterns.append({"pattern-not-regex": _DATA_SHAPES})
     return {"patterns": patterns}
+
+
+# Data about TikTok, as text.tokens.mention_reason reads it (a regex, a pattern, a filter rule, a
+# reverse-DNS id, a literal list of three or more hosts): the endpoint is a mention there, not a use.
+_HOSTISH = r"[A-Za-z0-9*-]+(?:\.[A-Za-z0-9*-]+)+"
+_ELEMENT = r"""@?["'`](?:[a-z][a-z0-9+.-]*://)?(?:\*\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^"'`\s]*)?["'`]"""
+_DATA_SHAPES = "|".join([
+    r"[*|^\\\[+?]\.*" + _HOSTISH + r"""[^"'`\s]*""",  # `.*tiktok.com`, `*.tiktok.com`, `||tiktok.com^`
+    _HOSTISH + r"""(?:/[^"'`\s]*?)?(?:[\\|()\[^]|\$(?![{\w])|\.[*+])[^"'`\s]*""",  # `tiktok.com\/`, `.com/.+`
+    r"(?<![/\w.-])(?:com|org|net|edu|gov|io)\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",  # com.example.tiktok.app
+    rf"{_ELEMENT}(?:\s*,\s*{_ELEMENT}){{2,}}",  # a literal list of three or more hosts
+    r"%[wW]\[[^\]]*\]",  # Ruby's %w[...] word list
+    r"""\{[^{}]*\[\s*["'`]\*\.[^{}]*\}""",  # an entity record: {..., domains: ['*.example.com', ...]}
+])
+
+
+# -- sinks ----------------------------------------------------------------------------------------
+#
+# A string that reaches an HTTP client, a WebView or a base-URL key is a called endpoint. The
+# built-in engine evaluates the argument within the file (source/flow); here semgrep's own constant
+# propagation does (`"$URL"` matches a name bound to a constant string). It does not evaluate
+# format calls, f-strings with unknown parts or `join`, nor keep `{?}` for an unknown subdomain.
+
+
+def _sink_rule(lang: str, url_regex: str) -> dict[str, Any]:
+    method_re, keys = sink_tables()
+    calls: list[dict[str, Any]] = [{"pattern": "$F(..., $ARG, ...)"}]
+    if lang in _NEW_LANGUAGES:
+        calls.append({"pattern": "new $F(..., $ARG, ...)"})
+    either: list[dict[str, Any]] = [{"patterns": [
+        {"pattern-either": calls},
+        {"metavariable-regex": {"metavariable": "$F", "regex": method_re}},
+    ]}]
+    pair, member = "{..., $K: $ARG, ...}", "$O.$K = $ARG"
+    keyed = {"python": ["$F(..., $K=$ARG, ...)", member], "javascript": [pair, member], "typescript": [pair, member],
+             "java": [member], "csharp": [member]}.get(lang, [])
+    if keyed:
+        either.append({"patterns": [
+            {"pattern-either": [{"pattern": p} for p in keyed]},
+            {"metavariable-regex": {"metavariable": "$K", "regex": keys}},
+        ]})
+    return {"patterns": [
+        {"pattern-either": either},
+        # the argument itself, not a string somewhere inside a callback or an options object
+        {"metavariable-regex": {"metavariable": "$ARG", "regex": r"(?s)^[^{}]*$"}},
+        {"metavariable-pattern": {"metavariable": "$ARG", "patterns": [
+            {"pattern": '"$URL"'},
+            {"metavariable-regex": {"metavariable": "$URL",
+                                    "regex": r"""^["'`@]?(?:[a-z][a-z0-9+.-]*:)?//""" + url_regex}},
+        ]}},
+        {"focus-metavariable": "$ARG"},
+    ]}
 
 
 # -- languages semgrep cannot parse ---------------------------------------------------------------
@@ -442,7 +502,8 @@ def _regex_language_rules(rule: Rule, strings: dict[str, str | None]) -> Iterato
             yield rule_for("symbol", {"pattern-either": either})
         for kind, regex in strings.items():
             if regex:
-                yield rule_for(kind, {"patterns": [{"pattern-regex": regex}, in_string]})
+                data = [{"pattern-not-regex": _DATA_SHAPES}] if kind == "endpoint" else []
+                yield rule_for(kind, {"patterns": [{"pattern-regex": regex}, in_string, *data]})
 
 
 def _line_call_regexes(lang: str, names: Iterable[str]) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Any
 from scanner.errors import AnalysisError, UsageError
 from scanner.interop.semgrep.export import META_KIND, META_RULE, export_semgrep
 from scanner.interop.semgrep.merge import merge_findings
-from scanner.model import Context, FactKind, Finding, Location
+from scanner.model import Context, FactKind, Finding, Level, Location
 from scanner.rules.model import Rule, RuleSet
 
 ENV_EXECUTABLE = "TIKTOK_SCAN_SEMGREP"
@@ -138,9 +138,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-_CONTEXT = {"module": Context.IMPORT, "symbol": Context.CALL, "endpoint": Context.STRING, "marker": Context.STRING}
+_CONTEXT = {"module": Context.IMPORT, "symbol": Context.CALL, "endpoint": Context.STRING, "marker": Context.STRING,
+            "sink": Context.CALL}
 _KIND = {"module": FactKind.MODULE, "symbol": FactKind.SYMBOL, "endpoint": FactKind.HOST,
-         "marker": FactKind.MARKER}
+         "marker": FactKind.MARKER, "sink": FactKind.HOST}
 
 
 def _findings(report: dict[str, Any], cwd: Path, by_id: dict[str, Rule]) -> Iterable[Finding]:
@@ -159,7 +160,7 @@ def _findings(report: dict[str, Any], cwd: Path, by_id: dict[str, Rule]) -> Iter
             fact_kind = FactKind.URL
         yield Finding(
             rule_id=rule.id,
-            level=rule.level,
+            level=Level.ERROR if kind == "sink" else rule.level,  # a called endpoint (core.match.level_for)
             location=Location(path=path, start_line=start["line"], start_column=start["col"],
                               end_line=end["line"], end_column=end["col"]),
             message=f"{rule.title}: found by semgrep ({kind}) `{text[:120]}`.",

@@ -50,7 +50,9 @@ def test_events_api_server_is_flagged_at_exact_lines(fixture_findings: dict[str,
         ("TT205", 13),  # from business_api_client.rest import ApiException
         ("TT302", 20),  # EVENTS_URL literal
         ("TT302", 21),  # host literal inside a concatenation
+        ("TT302", 39),  # requests.post(EVENTS_URL, ...): the called endpoint
         ("TT302", 45),  # host literal inside an f-string
+        ("TT302", 46),  # requests.post(url, ...) with the f-string's URL
         ("TT205", 51),  # business_api_client.Configuration()
         ("TT302", 52),  # configuration.host = "https://business-api.tiktok.com"
         ("TT205", 53),  # EventCallbackApi(ApiClient(...))
@@ -99,6 +101,7 @@ def test_python2_file_is_read_by_the_lexer_alone() -> None:
     assert {(f.rule_id, f.location.start_line, f.context) for f in findings} == {
         ("TT206", 3, Context.IMPORT),
         ("TT301", 5, Context.STRING),
+        ("TT301", 9, Context.CALL),  # urllib2.urlopen(API): tree-sitter reads what libcst cannot
         ("TT306", 8, Context.COMMENT),
     }
     assert {f.level for f in findings if f.context is Context.COMMENT} == {Level.NOTE}
@@ -252,7 +255,7 @@ def test_overlong_line_is_lexed_not_parsed(monkeypatch: pytest.MonkeyPatch) -> N
 def test_endpoint_only_file_is_not_parsed(scanner: Scanner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pysrc, "_parse", lambda text: pytest.fail("parsed a file without a candidate import"))
     findings = scan_source(scanner, 'import requests\nrequests.post("https://business-api.tiktok.com/x")\n')
-    assert [(f.rule_id, f.location.start_line, f.context) for f in findings] == [("TT302", 2, Context.STRING)]
+    assert [(f.rule_id, f.location.start_line, f.context) for f in findings] == [("TT302", 2, Context.CALL)]
 
 
 _PIECES = [*"abc ()[]{}'\"\\#:=.\nfFrRb+@", "import ", "from ", "TikTokApi", "business-api.tiktok.com",

@@ -16,7 +16,7 @@ from scanner.analyzers.registry import ANALYZERS
 from scanner.analyzers.source.base import QUERY_DIR, TreeSitterAnalyzer
 from scanner.analyzers.source.extract import callee_chain
 from scanner.analyzers.source.imports import default_binding, module_value
-from scanner.analyzers.source.languages import ALL
+from scanner.analyzers.source.languages import ALL, PYTHON
 from scanner.model import Context, Level
 from tests.analyzers.source.helpers import default_scanner, scan_text
 from tests.conftest import REPO
@@ -84,7 +84,7 @@ def test_every_source_analyzer_is_registered_with_a_module_path_name() -> None:
 
 
 def test_every_language_has_a_query_file() -> None:
-    assert {spec.query for spec in ALL} == {p.stem for p in QUERY_DIR.glob("*.scm")}
+    assert {spec.query for spec in (*ALL, PYTHON)} == {p.stem for p in QUERY_DIR.glob("*.scm")}
 
 
 def test_calls_resolved_through_imports_have_symbol_prefixes_for_every_module() -> None:

@@ -8,3 +8,8 @@
 [(string_literal) (verbatim_string_literal) (raw_string_literal) (interpolated_string_expression)] @string
 (comment) @comment
 (binary_expression operator: "+") @concat
+
+; constant strings followed (flow.py)
+(variable_declarator name: (identifier) @flow.name (_) @flow.value .)
+(assignment_expression left: (identifier) @flow.key right: (_) @flow.keyed)
+(assignment_expression left: (member_access_expression name: (identifier) @flow.key) right: (_) @flow.keyed)

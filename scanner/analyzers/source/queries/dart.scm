@@ -7,3 +7,8 @@
 (string_literal) @string
 [(comment) (documentation_comment)] @comment
 (additive_expression) @concat
+
+; constant strings followed (flow.py)
+(static_final_declaration (identifier) @flow.name (_) @flow.value)
+(initialized_variable_definition name: (identifier) @flow.name value: (_) @flow.value)
+(named_argument (label (identifier) @flow.key) (_) @flow.keyed)

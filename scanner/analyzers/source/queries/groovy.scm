@@ -9,3 +9,6 @@
 [(string_literal) (character_literal)] @string
 [(line_comment) (block_comment)] @comment
 (binary_expression operator: "+") @concat
+
+; constant strings followed (flow.py)
+(variable_declarator name: (identifier) @flow.name value: (_) @flow.value)

@@ -7,3 +7,8 @@
 (string_literal) @string
 [(line_comment) (block_comment)] @comment
 (binary_expression operator: "+") @concat
+
+; constant strings followed (flow.py)
+(variable_declarator name: (identifier) @flow.name value: (_) @flow.value)
+(assignment_expression left: (identifier) @flow.name right: (_) @flow.value)
+(assignment_expression left: (field_access field: (identifier) @flow.key) right: (_) @flow.keyed)

@@ -7,3 +7,9 @@
 (string_literal) @string
 [(line_comment) (block_comment)] @comment
 (binary_expression) @concat
+
+; constant strings followed (flow.py)
+(property_declaration (variable_declaration (identifier) @flow.name) "=" (_) @flow.value)
+(value_argument (identifier) @flow.key "=" (_) @flow.keyed)
+(assignment left: (navigation_expression (identifier) @flow.key .) right: (_) @flow.keyed)
+(assignment left: (identifier) @flow.name right: (_) @flow.value)

@@ -7,3 +7,6 @@
 
 (string_literal) @string
 (comment) @comment
+
+; constant strings followed (flow.py)
+(init_declarator declarator: (_) @flow.name value: (_) @flow.value)

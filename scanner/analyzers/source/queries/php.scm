@@ -9,3 +9,8 @@
 [(string) (encapsed_string) (heredoc) (nowdoc)] @string
 (comment) @comment
 (binary_expression operator: ".") @concat
+
+; constant strings followed (flow.py)
+(assignment_expression left: (variable_name) @flow.name right: (_) @flow.value)
+(const_element (name) @flow.name (_) @flow.value)
+(array_element_initializer . (string) @flow.key . (_) @flow.keyed .)

@@ -7,3 +7,7 @@
 (string) @string
 (comment) @comment
 (binary operator: "+") @concat
+
+; constant strings followed (flow.py)
+(assignment left: [(identifier) (constant)] @flow.name right: (_) @flow.value)
+(pair key: (_) @flow.key value: (_) @flow.keyed)

@@ -6,3 +6,7 @@
 [(line_string_literal) (multi_line_string_literal) (raw_string_literal)] @string
 [(comment) (multiline_comment)] @comment
 (additive_expression) @concat
+
+; constant strings followed (flow.py)
+(property_declaration name: (pattern bound_identifier: (simple_identifier) @flow.name) value: (_) @flow.value)
+(value_argument name: (value_argument_label) @flow.key value: (_) @flow.keyed)

@@ -1,0 +1,46 @@
+"""Constant strings and sinks in Python, with the tree-sitter-python grammar.
+
+analyzers/source/python.py reads imports and calls with the tokenizer (and libcst when an SDK
+module is imported); the string evaluator (flow.py) needs a tree, which tree-sitter gives at a
+fraction of libcst's cost. It runs on the files the prefilter admitted and the Python analyzer
+was given, never on others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scanner.analyzers.interface import FileInput
+from scanner.analyzers.source.base import parse, query, too_costly
+from scanner.analyzers.source.extract import HitIndex, flow_facts
+from scanner.analyzers.source.flow import FlowFacts, collect, grammar
+from scanner.analyzers.source.languages import PYTHON
+from scanner.model import Fact
+
+
+def python_flow_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
+    """Called endpoints and built URLs of one Python file (nothing when it is too costly to parse)."""
+    g = grammar(PYTHON.key)
+    if g is None or too_costly(file) is not None:
+        return
+    import tree_sitter
+
+    tree = parse(PYTHON, file.data)
+    calls: list[Any] = []
+    strings: list[Any] = []
+    caps_list: list[dict[str, list[Any]]] = []
+    for _, caps in tree_sitter.QueryCursor(query(PYTHON)).matches(tree.root_node):
+        if "flow.name" in caps or "flow.key" in caps:
+            caps_list.append(caps)
+        elif "call" in caps:
+            calls.append(caps["call"][0])
+        elif "string" in caps:
+            strings.append(caps["string"][0])
+
+    def text(node: Any) -> str:
+        return file.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    bindings, keyed = collect(caps_list, text)
+    flow = FlowFacts(file, PYTHON.key, analyzer, g, bindings, keyed)
+    yield from flow_facts(flow, calls, strings, HitIndex(file.hits, file.needles))
