@@ -143,7 +143,8 @@ def mention_reason(data: bytes, left: int, end: int, token_start: int, stop: int
     after = data[end] if end < len(data) else 0
     if data[max(0, token_start - 2) : token_start] == b"||" or (after == 0x5E and token_start == left):
         return "filter"  # Adblock Plus syntax: `||tiktok.com^`
-    if prev in _PATTERN_BEFORE or after in _PATTERN_AFTER or (stop < len(data) and data[stop] in _PATTERN_AFTER):
+    if prev in _PATTERN_BEFORE or (after in _PATTERN_AFTER and not _escaped_quote(data, end)) or (
+            stop < len(data) and data[stop] in _PATTERN_AFTER and not _escaped_quote(data, stop)):
         return "pattern"
     if b"\\/" in data[max(0, token_start - 3) : token_start] or b".*" in data[end:stop] or b".+" in data[end:stop]:
         return "pattern"  # a JS regex literal `/https:\/\/tiktok.com\//`, `tiktok.com/.+`
@@ -156,6 +157,12 @@ def mention_reason(data: bytes, left: int, end: int, token_start: int, stop: int
     if _list_element(data, token_start, stop if stop > end else end) or _word_array(data, token_start, end):
         return "list"
     return ""
+
+
+def _escaped_quote(data: bytes, i: int) -> bool:
+    """`\\"` ends a string written inside another string (JS in a JSON value, a GTM Custom HTML
+    tag): an escaped quote, not a regular expression's backslash."""
+    return data[i] == 0x5C and i + 1 < len(data) and data[i + 1] in (0x22, 0x27)
 
 
 def data_context(token: Token, context: Context) -> Context:
