@@ -310,7 +310,10 @@ def _scheme_at(data: bytes, start: int, end: int) -> Token | None:
     tail = data[end : end + 3]
     if tail == b"://" or (tail[:1] == b":" and tail[1:2] not in _WORD_CHARS):
         return Token(FactKind.SCHEME, scheme, start, end, data[start : end + 3].decode("ascii", "replace"))
-    # a whole value: <string>tiktokopensdk</string>, "tiktokopensdk", - tiktokopensdk
+    # a whole value: <string>tiktokopensdk</string>, "tiktokopensdk", - tiktokopensdk; written in lower
+    # case as plists and manifests write schemes (`tiktokOpenSdk = "2.3.0"` in a version catalog is a name)
+    if data[start:end] != data[start:end].lower():
+        return None
     before = data[start - 1 : start] if start else b""
     after = data[end : end + 1]
     if (before, after) in ((b">", b"<"), (b'"', b'"'), (b"'", b"'")) or (

@@ -120,3 +120,11 @@ def test_email_in_a_source_string_is_a_mention(tmp_path: Path) -> None:
         "Pod::Spec.new do |s|\n  s.author = { 'Open Platform' => 'tiktok-openplatform@bytedance.com' }\nend\n")
     (tmp_path / "mail.rb").write_text("SUPPORT = 'sdk-team@bytedance.com'\n")
     assert [f for f in findings_of(tmp_path) if f[3] in ("error", "warning")] == []
+
+
+def test_a_whole_value_scheme_is_written_in_lower_case(needles: Needles) -> None:
+    """`<string>tiktokopensdk</string>` is the Open SDK's query scheme; a version catalog's key
+    `version.ref = "tiktokOpenSdk"` is a name that happens to spell it."""
+    assert tokens("<string>tiktokopensdk</string>", needles) == [("scheme", "tiktokopensdk")]
+    assert tokens('core = { module = "g:a", version.ref = "tiktokOpenSdk" }', needles) == []
+    assert tokens('open("tiktokOpenSdk://share")', needles) == [("scheme", "tiktokopensdk")]
