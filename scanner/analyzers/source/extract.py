@@ -232,7 +232,7 @@ class Extractor:
 
     def _flow(self, caps: list[dict[str, list[Any]]]) -> FlowFacts | None:
         g = grammar(self.spec.key)
-        if g is None:
+        if g is None or not has_host_hit(self.file.hits, self.file.needles):
             return None
         bindings, keyed = collect(caps, self._text)
         return FlowFacts(self.file, self.spec.key, self.analyzer, g, bindings, keyed)
@@ -349,6 +349,14 @@ class Extractor:
             if tok.start < head < tok.end and tok.kind in (FactKind.URL, FactKind.HOST):
                 yield self._fact(tok.kind, tok.value, offset + tok.start, literals[-1].end_byte, Context.STRING,
                                  tok.evidence)
+
+
+def has_host_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
+    """Whether a prefilter hit is a TikTok host or URL: without one no string of the file can be or
+    build a TikTok URL, so following strings to sinks can find nothing (most candidate files only
+    name an SDK class or icon, and the flow pass looks at every call)."""
+    literals, domains = needles.literals, needles.domains
+    return any(literals[i].split("/", 1)[0] in domains for i, _ in hits if i < len(literals))
 
 
 def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:

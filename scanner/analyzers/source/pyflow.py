@@ -13,7 +13,7 @@ from typing import Any
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import parse, query, too_costly
-from scanner.analyzers.source.extract import HitIndex, flow_facts
+from scanner.analyzers.source.extract import HitIndex, flow_facts, has_host_hit
 from scanner.analyzers.source.flow import FlowFacts, collect, grammar
 from scanner.analyzers.source.languages import PYTHON
 from scanner.model import Fact
@@ -22,7 +22,7 @@ from scanner.model import Fact
 def python_flow_facts(file: FileInput, analyzer: str) -> Iterator[Fact]:
     """Called endpoints and built URLs of one Python file (nothing when it is too costly to parse)."""
     g = grammar(PYTHON.key)
-    if g is None or too_costly(file) is not None:
+    if g is None or not has_host_hit(file.hits, file.needles) or too_costly(file) is not None:
         return
     import tree_sitter
 
