@@ -9,6 +9,7 @@ are too long to parse cheaply (minified bundles, source maps) get bounded token 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -58,6 +59,63 @@ def query(spec: LanguageSpec) -> Any:
         raise AnalysisError(f"query {path.name!r} for {spec.key} is invalid: {exc}") from exc
     _QUERIES[spec.key] = q
     return q
+
+
+_COMMENT = re.compile(r";[^\n]*")
+_OPTIONAL_CAPTURES = ("@flow.", "@global")  # patterns only some files can use (issue 15)
+_SPLIT: dict[str, tuple[Any, Any | None]] = {}
+
+
+def query_parts(spec: LanguageSpec) -> tuple[Any, Any | None]:
+    """The spec's query as two compiled queries: the patterns every file needs, and the optional ones
+    (followed strings `@flow.*`, JS globals `@global*`) or None. Minified bundles are full of the
+    bindings and member expressions those match; a file whose hits cannot use them (no TikTok host,
+    no global access form) runs only the first."""
+    parts = _SPLIT.get(spec.key)
+    if parts is not None:
+        return parts
+    import tree_sitter
+
+    core_text, extra_text = split_patterns(query_text(spec.query), _OPTIONAL_CAPTURES)
+    try:
+        core = tree_sitter.Query(language(spec), core_text)
+        extra = tree_sitter.Query(language(spec), extra_text) if extra_text.strip() else None
+    except tree_sitter.QueryError as exc:
+        raise AnalysisError(f"query {spec.query!r} for {spec.key} is invalid: {exc}") from exc
+    _SPLIT[spec.key] = (core, extra)
+    return core, extra
+
+
+def split_patterns(text: str, markers: tuple[str, ...]) -> tuple[str, str]:
+    """(patterns without any of `markers`, patterns with one): the text cut before each top-level
+    `(` or `[`, skipping comments and strings; a pattern keeps the captures that follow it."""
+    starts = [0]
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ";":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        if ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch in "([":
+            if depth == 0 and i:
+                starts.append(i)
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        i += 1
+    chunks = [text[a:b] for a, b in zip(starts, [*starts[1:], n], strict=True)]
+
+    def optional(chunk: str) -> bool:  # by its captures, not by a comment that names them
+        return any(m in _COMMENT.sub("", chunk) for m in markers)
+
+    core = "".join(c for c in chunks if not optional(c))
+    extra = "".join(c for c in chunks if optional(c))
+    return core, extra
 
 
 def query_text(name: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.analyzers.interface import FileInput
-from scanner.analyzers.source.base import query
+from scanner.analyzers.source.base import query_parts
 from scanner.analyzers.source.flow import FlowFacts, collect, grammar
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
@@ -132,7 +132,11 @@ class Extractor:
     def run(self, root: Any) -> Iterator[Fact]:
         import tree_sitter
 
-        matches = tree_sitter.QueryCursor(query(self.spec)).matches(root)
+        core, extra = query_parts(self.spec)
+        matches = tree_sitter.QueryCursor(core).matches(root)
+        if extra is not None and (has_host_hit(self.file.hits, self.file.needles)
+                                  or has_global_hit(self.file.hits, self.file.needles)):
+            matches += tree_sitter.QueryCursor(extra).matches(root)
         imports: dict[tuple[int, int], _Import] = {}
         calls: list[tuple[Any, Any | None]] = []
         messages: list[Any] = []
@@ -357,6 +361,21 @@ def has_host_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
     name an SDK class or icon, and the flow pass looks at every call)."""
     literals, domains = needles.literals, needles.domains
     return any(literals[i].split("/", 1)[0] in domains for i, _ in hits if i < len(literals))
+
+
+_GLOBAL_OWNERS = (*(f"{owner.lower()}." for owner in JS_GLOBAL_OBJECTS), ").")
+
+
+def has_global_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
+    """Whether a prefilter hit is one of the global access forms (`window.ttq`, `ttq?.`, `'ttq'`,
+    `ttq:`...; prefilter.js_global_literals): only then can the globals patterns report anything."""
+    literals = needles.literals
+    for i, _ in hits:
+        if i < len(literals):
+            lit = literals[i]
+            if lit.startswith(_GLOBAL_OWNERS) or lit.endswith(("?.", "!.", ":")) or lit[:1] in ("'", '"'):
+                return True
+    return False
 
 
 def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:

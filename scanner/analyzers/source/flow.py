@@ -38,6 +38,7 @@ SHOWN_UNKNOWN = "{?}"
 MAX_DEPTH = 12  # names resolved through names: deeper chains are unknown
 MAX_VALUE = 2048  # characters of an evaluated string
 MAX_EVIDENCE = 160
+_HEAD_MAX = 512  # callee text longer than this (an IIFE) goes the full way
 FLOW_FILE = Path(__file__).parent / "queries" / "flow.toml"
 
 _DELIMS = re.compile(r"""^[A-Za-z@$]*("{3}|'{3}|"|'|`)?(.*?)("{3}|'{3}|"|'|`)?$""", re.DOTALL)
@@ -388,6 +389,7 @@ class FlowFacts:
     def __post_init__(self) -> None:
         self.ev = Evaluator(self.file.data, self.g, self.bindings)
         self.sinks = _tables()[1]
+        self._methods = re.compile(b"|".join(re.escape(m.encode()) for m in sorted(self.sinks.methods)))
 
     def _fact(self, kind: FactKind, value: str, node: Any, context: Context, evidence: str,
               related: tuple[Related, ...] = ()) -> Fact:
@@ -404,6 +406,13 @@ class FlowFacts:
 
     def sink_call(self, call: Any) -> Iterator[Fact]:
         """A call whose method sends a request (or loads a page) with a TikTok URL argument."""
+        args_node = call.child_by_field_name("arguments")
+        if args_node is not None and 0 < args_node.start_byte - call.start_byte <= _HEAD_MAX:
+            # cheap reject: the callee's text (what call_parts reads the method from) names no sink
+            # method; a minified bundle has tens of thousands of calls and a handful of sinks
+            head = self.file.data[call.start_byte : args_node.start_byte]
+            if not self._methods.search(head):
+                return
         if call.type == "selector":
             callee, receiver, args = selector_parts(call, self.ev.text)
         else:
