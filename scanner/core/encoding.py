@@ -44,6 +44,12 @@ def utf16_without_bom(data: bytes) -> str | None:
     strict decode of the whole file that yields no control characters: binaries have NULs in both
     byte positions, or do not decode, or decode to controls.
     """
+    found = _utf16_text(data)
+    return None if found is None else found[0]
+
+
+def _utf16_text(data: bytes) -> tuple[str, str] | None:
+    """(codec, text) of UTF-16 without a mark: the confirming decode is the text, not done twice."""
     if len(data) < 4 or len(data) % 2 or b"\x00" not in data[:SAMPLE]:
         return None
     head = data[: SAMPLE - SAMPLE % 2] if len(data) > SAMPLE else data
@@ -59,7 +65,7 @@ def utf16_without_bom(data: bytes) -> str | None:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    return None if _CONTROL.search(text) else codec
+    return None if _CONTROL.search(text) else (codec, text)
 
 
 def to_utf8(data: bytes) -> bytes | None:
@@ -74,8 +80,8 @@ def to_utf8(data: bytes) -> bytes | None:
         if codec == "utf-8":
             return None
         return data[skip:].decode(codec, errors="replace").encode("utf-8")
-    utf16 = utf16_without_bom(data)
-    return None if utf16 is None else data.decode(utf16).encode("utf-8")
+    found16 = _utf16_text(data)
+    return None if found16 is None else found16[1].encode("utf-8")
 
 
 def decode(data: bytes) -> str:

@@ -30,6 +30,7 @@ class Needles:
     schemes: frozenset[str]  # URL schemes, lower-case
     classes: tuple[str, ...]  # dotted class names / prefixes
     markers_by_lower: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    js_globals: frozenset[str] = frozenset()  # the literals of js_global_literals, as in `literals`
 
     @classmethod
     def from_rules(cls, ruleset: RuleSet) -> Needles:
@@ -38,6 +39,7 @@ class Needles:
         markers: set[str] = set()
         schemes: set[str] = set()
         classes: set[str] = set()
+        js_globals: set[str] = set()
         for rule in ruleset.rules:
             m = rule.matchers
             domains.update(m.hosts)
@@ -51,10 +53,11 @@ class Needles:
                 for name in names:
                     literals.update(_module_literals(name.rstrip("*")))
             for name in m.symbols.get("js", ()):
-                literals.update(js_global_literals(name))
+                js_globals.update(js_global_literals(name))
             for purl in m.packages:
                 literals.update(package_literals(purl))
             literals.update(m.libraries)
+        literals.update(js_globals)
         literals.update(domains)
         literals.update(markers)
         literals.update(schemes)
@@ -71,6 +74,7 @@ class Needles:
             schemes=frozenset(schemes),
             classes=tuple(sorted(classes)),
             markers_by_lower={k: tuple(v) for k, v in by_lower.items()},
+            js_globals=frozenset(lit.lower().strip(".") for lit in js_globals),
         )
 
 

@@ -134,8 +134,8 @@ class Extractor:
 
         core, extra = query_parts(self.spec)
         matches = tree_sitter.QueryCursor(core).matches(root)
-        if extra is not None and (has_host_hit(self.file.hits, self.file.needles)
-                                  or has_global_hit(self.file.hits, self.file.needles)):
+        host_hit = has_host_hit(self.file.hits, self.file.needles)
+        if extra is not None and (host_hit or has_global_hit(self.file.hits, self.file.needles)):
             matches += tree_sitter.QueryCursor(extra).matches(root)
         imports: dict[tuple[int, int], _Import] = {}
         calls: list[tuple[Any, Any | None]] = []
@@ -179,7 +179,7 @@ class Extractor:
                 shown = " ".join(self._text(node).split())
                 yield self._fact(FactKind.SYMBOL, f"window.{member}", node.start_byte, node.end_byte, Context.CODE,
                                  f"interface Window {{ {shown} }}" if shown == member else shown)
-        flow = self._flow(flow_caps)
+        flow = self._flow(flow_caps) if host_hit else None
         if flow is not None:
             yield from flow_facts(flow, [c for c, _ in calls] + messages + selectors, strings.values(), self.hits)
         for node in concats:  # before the literals: the longer URL is the one to show
@@ -236,7 +236,7 @@ class Extractor:
 
     def _flow(self, caps: list[dict[str, list[Any]]]) -> FlowFacts | None:
         g = grammar(self.spec.key)
-        if g is None or not has_host_hit(self.file.hits, self.file.needles):
+        if g is None:
             return None
         bindings, keyed = collect(caps, self._text)
         return FlowFacts(self.file, self.spec.key, self.analyzer, g, bindings, keyed)
@@ -363,19 +363,11 @@ def has_host_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
     return any(literals[i].split("/", 1)[0] in domains for i, _ in hits if i < len(literals))
 
 
-_GLOBAL_OWNERS = (*(f"{owner.lower()}." for owner in JS_GLOBAL_OBJECTS), ").")
-
-
 def has_global_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
-    """Whether a prefilter hit is one of the global access forms (`window.ttq`, `ttq?.`, `'ttq'`,
-    `ttq:`...; prefilter.js_global_literals): only then can the globals patterns report anything."""
-    literals = needles.literals
-    for i, _ in hits:
-        if i < len(literals):
-            lit = literals[i]
-            if lit.startswith(_GLOBAL_OWNERS) or lit.endswith(("?.", "!.", ":")) or lit[:1] in ("'", '"'):
-                return True
-    return False
+    """Whether a prefilter hit is one of the global access forms (`window.ttq`, `ttq?.`, `'ttq'`...):
+    only then can the globals patterns report anything."""
+    literals, forms = needles.literals, needles.js_globals
+    return any(literals[i] in forms for i, _ in hits if i < len(literals))
 
 
 def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:

@@ -367,14 +367,8 @@ def _imports_in(line: Sequence[tokenize.TokenInfo]) -> Iterator[CodeFact]:
         start_tok = line[i]
         if start_tok.type != tokenize.NAME:
             return  # `from . import x` and other shapes: not a third-party module
-        parts = [start_tok.string]
-        end_tok = start_tok
-        i += 1
-        while i + 1 < len(line) and line[i].string == "." and line[i + 1].type == tokenize.NAME:
-            parts.append(line[i + 1].string)
-            end_tok = line[i + 1]
-            i += 2
-        name = ".".join(parts)
+        name, i = python_calls.dotted(line, i)
+        end_tok = line[i - 1]
         verb = "from" if line[0].string == "from" else "import"
         evidence = f"from {name} import" if verb == "from" else f"import {name}"
         yield CodeFact(FactKind.MODULE, name, start_tok.start, end_tok.end, Context.IMPORT, evidence)

@@ -45,7 +45,7 @@ def bindings(lines: Sequence[Line]) -> dict[str, set[str]]:
     return out
 
 
-def _dotted(line: Line, i: int) -> tuple[str, int]:
+def dotted(line: Line, i: int) -> tuple[str, int]:
     """The dotted name starting at token `i`, and the index after it."""
     parts = [line[i].string]
     i += 1
@@ -59,7 +59,7 @@ def _bound_by(line: Line) -> Iterator[tuple[str, str]]:
     if line[0].string == "import":
         i = 1
         while i < len(line) and line[i].type == tokenize.NAME:
-            name, i = _dotted(line, i)
+            name, i = dotted(line, i)
             if i + 1 < len(line) and line[i].string == "as" and line[i + 1].type == tokenize.NAME:
                 yield line[i + 1].string, name
                 i += 2
@@ -73,7 +73,7 @@ def _bound_by(line: Line) -> Iterator[tuple[str, str]]:
     # from a.b import c as d, e
     if len(line) < 2 or line[1].type != tokenize.NAME:
         return  # `from . import x`: the project's own code
-    module, i = _dotted(line, 1)
+    module, i = dotted(line, 1)
     if i >= len(line) or line[i].string != "import":
         return
     i += 1
@@ -160,7 +160,7 @@ def calls(lines: Sequence[Line], bound: dict[str, set[str]], roots: frozenset[st
                     or (k and line[k - 1].string in ("def", "class")):
                 k += 1
                 continue
-            shown, after = _dotted(line, k)
+            shown, after = dotted(line, k)
             if after < len(line) and line[after].string == "(" and line[after].type == tokenize.OP:
                 rest = shown.split(".", 1)[1:]
                 end = line[after - 1].end
