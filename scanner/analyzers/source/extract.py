@@ -22,6 +22,7 @@ from typing import Any
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.source.base import query_parts
 from scanner.analyzers.source.flow import FlowFacts, collect, grammar
+from scanner.analyzers.source.focus import Focus, focused_matches
 from scanner.analyzers.source.imports import default_binding, module_value, strip_quotes
 from scanner.analyzers.source.languages import LanguageSpec
 from scanner.analyzers.text.tokens import Token, data_context, find_tokens
@@ -122,6 +123,7 @@ class Extractor:
     analyzer: str
     hits: HitIndex = field(init=False)
     bindings: dict[str, str] = field(default_factory=dict)
+    focus: Focus = field(default_factory=lambda: Focus(whole=True))
 
     def __post_init__(self) -> None:
         self.hits = HitIndex(self.file.hits, self.file.needles)
@@ -133,10 +135,8 @@ class Extractor:
         import tree_sitter
 
         core, extra = query_parts(self.spec)
-        matches = tree_sitter.QueryCursor(core).matches(root)
         host_hit = has_host_hit(self.file.hits, self.file.needles)
-        if extra is not None and (host_hit or has_global_hit(self.file.hits, self.file.needles)):
-            matches += tree_sitter.QueryCursor(extra).matches(root)
+        matches = self._optional_matches(extra, root, tree_sitter.QueryCursor(core).matches(root), host_hit)
         imports: dict[tuple[int, int], _Import] = {}
         calls: list[tuple[Any, Any | None]] = []
         messages: list[Any] = []
@@ -181,7 +181,9 @@ class Extractor:
                                  f"interface Window {{ {shown} }}" if shown == member else shown)
         flow = self._flow(flow_caps) if host_hit else None
         if flow is not None:
-            yield from flow_facts(flow, [c for c, _ in calls] + messages + selectors, strings.values(), self.hits)
+            near = [c for c in [c for c, _ in calls] + messages + selectors
+                    if self.focus.touches(c.start_byte, c.end_byte)]
+            yield from flow_facts(flow, near, strings.values(), self.hits)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -190,6 +192,22 @@ class Extractor:
             text = self.file.data[node.start_byte : node.start_byte + 8].decode("utf-8", "replace")
             doc = text.startswith(self.spec.doc_comment_prefixes)
             yield from self._tokens(node.start_byte, node.end_byte, Context.DOCUMENTATION if doc else Context.COMMENT)
+
+    def _optional_matches(self, extra: Any, root: Any, matches: list[Any], host_hit: bool) -> list[Any]:
+        """The core matches plus the optional patterns' (followed strings, globals), read only around
+        the hits and the names that carry them (focus.py), when the hits can use them at all."""
+        if extra is None or not (host_hit or has_global_hit(self.file.hits, self.file.needles)):
+            return matches
+        calls = [caps["call"][0] for _, caps in matches if "call" in caps]
+        calls += [caps[k][0] for _, caps in matches for k in ("message", "call.selector") if k in caps]
+        seeds = [(s, e) for s, e, _ in self.hits.items]
+        probe = self._flow([]) if host_hit else None
+        if probe is None:  # globals only: the hits and the names the global patterns bind are enough
+            found, self.focus = focused_matches(extra, root, self.file.data, seeds, calls, _no_names, _no_names)
+        else:
+            found, self.focus = focused_matches(extra, root, self.file.data, seeds, calls, probe.reads,
+                                                probe.sent_reads)
+        return matches + found
 
     # -- facts ----------------------------------------------------------------------------------
 
@@ -253,6 +271,8 @@ class Extractor:
             node = caps["global.declared"][0]
             return [(node, self._text(node))]
         member = self._text(caps["global.member"][0])
+        if member.lower() not in self.words:
+            return []  # `const e = window.innerHeight`: no SDK global, nothing to resolve through `e`
         alias = caps.get("global.alias")
         if alias:
             self.bindings[self._text(alias[0])] = member
@@ -353,6 +373,10 @@ class Extractor:
             if tok.start < head < tok.end and tok.kind in (FactKind.URL, FactKind.HOST):
                 yield self._fact(tok.kind, tok.value, offset + tok.start, literals[-1].end_byte, Context.STRING,
                                  tok.evidence)
+
+
+def _no_names(node: Any) -> tuple[set[str], bool]:
+    return set(), False
 
 
 def has_host_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:

@@ -111,6 +111,18 @@ def shown(value: str) -> str:
     return value.replace(UNKNOWN, SHOWN_UNKNOWN)
 
 
+class _Asked(dict[str, list[Any]]):
+    """Bindings that know no name and remember every name asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.names.add(key)
+        return default
+
+
 class Evaluator:
     """The constant value of an expression node, with the definitions it came from."""
 
@@ -406,13 +418,21 @@ class FlowFacts:
 
     def sink_call(self, call: Any) -> Iterator[Fact]:
         """A call whose method sends a request (or loads a page) with a TikTok URL argument."""
+        sent = self.sink_arguments(call)
+        if sent is not None:
+            callee, candidates = sent
+            for arg in candidates:
+                yield from self._reached(arg, f"{callee}(", ")")
+
+    def sink_arguments(self, call: Any) -> tuple[str, list[Any]] | None:
+        """(callee, the argument nodes a URL is read from) when `call` is a sink call, else None."""
         args_node = call.child_by_field_name("arguments")
         if args_node is not None and 0 < args_node.start_byte - call.start_byte <= _HEAD_MAX:
             # cheap reject: the callee's text (what call_parts reads the method from) names no sink
             # method; a minified bundle has tens of thousands of calls and a handful of sinks
             head = self.file.data[call.start_byte : args_node.start_byte]
             if not self._methods.search(head):
-                return
+                return None
         if call.type == "selector":
             callee, receiver, args = selector_parts(call, self.ev.text)
         else:
@@ -420,15 +440,32 @@ class FlowFacts:
         chain = callee.split(".") if callee else []
         last = chain[-1] if chain else ""
         if last not in self.sinks.methods:
-            return
+            return None
         needs = self.sinks.receivers.get(last)
         if needs is not None and not needs.intersection(chain[:-1]):
-            return  # `maven { url "..." }` is not `Request.Builder().url(...)`
+            return None  # `maven { url "..." }` is not `Request.Builder().url(...)`
         candidates = list(args)
         if last in ("openConnection", "openStream") and receiver is not None:
             candidates = [receiver]
-        for arg in candidates[:4]:
-            yield from self._reached(arg, f"{callee}(", ")")
+        return callee, candidates[:4]
+
+    def reads(self, node: Any) -> tuple[set[str], bool]:
+        """(The binding names evaluating `node` asks for, whether its value names a TikTok host with every
+        name unknown): what focus.py follows, and why."""
+        asked = _Asked()
+        value = Evaluator(self.file.data, self.g, asked).value(node)
+        return asked.names, bool(value.strip(UNKNOWN)) and bool(tokens_of(value, self.file.needles))
+
+    def sent_reads(self, call: Any) -> tuple[set[str], bool]:
+        """`reads` over the arguments a sink call sends; nothing for any other call."""
+        sent = self.sink_arguments(call)
+        names: set[str] = set()
+        carries = False
+        for arg in sent[1] if sent else ():
+            arg_names, arg_carries = self.reads(arg)
+            names |= arg_names
+            carries = carries or arg_carries
+        return names, carries
 
     def _reached(self, node: Any, before: str, after: str) -> Iterator[Fact]:
         """Facts for the TikTok URLs `node` evaluates to, as called endpoints: at the literal's own token
