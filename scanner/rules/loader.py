@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from scanner.core import cache
 from scanner.core.safe_open import MiB, read_regular_file
 from scanner.errors import SignatureError
 from scanner.model import Level
@@ -107,6 +108,7 @@ def load_packs(
         if (p.enabled_by_default or p.name in enable_set) and p.name not in disable_set
     )
     _check_unique(packs)
+    _PARSED.save()
     names = {p.name for p in chosen}
     return RuleSet(packs=chosen,
                    disabled_rule_ids=frozenset(r.id for p in packs if p.name not in names for r in p.rules))
@@ -153,10 +155,44 @@ def _check_unique(packs: list[Pack]) -> None:
             names[rule.name] = rule.source_file
 
 
+class _ParsedCache:
+    """Parsed signature files by the SHA-256 of their bytes, kept across runs in core/cache (tomllib
+    takes about 20 ms for the built-in packs; a pre-commit hook pays it on every commit)."""
+
+    NAME = "signature-toml.json"
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] | None = None
+        self.used: dict[str, Any] = {}
+        self.added = False
+
+    def parse(self, raw: bytes) -> dict[str, Any]:
+        if self.entries is None:
+            stored = cache.read_json(self.NAME)
+            self.entries = stored if isinstance(stored, dict) else {}
+        digest = cache.key(raw)
+        parsed = self.entries.get(digest)
+        if not isinstance(parsed, dict):
+            parsed = tomllib.loads(raw.decode("utf-8"))
+            self.entries[digest] = parsed
+            self.added = True
+        self.used[digest] = parsed
+        return parsed  # read only: the loader builds new objects from it
+
+    def save(self) -> None:
+        """Keep the entries this process used (a pack edited or removed drops out)."""
+        if self.added:
+            cache.write_json(self.NAME, self.used)
+            self.added = False
+
+
+_PARSED = _ParsedCache()
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     """A signature file: a regular file of at most 1 MiB (team packs may sit in a scanned tree)."""
     try:
-        return tomllib.loads(read_regular_file(path, MAX_SIGNATURE_FILE_BYTES, follow_symlinks=True).decode("utf-8"))
+        return _PARSED.parse(read_regular_file(path, MAX_SIGNATURE_FILE_BYTES, follow_symlinks=True))
     except UnicodeDecodeError as exc:
         raise SignatureError(str(path), "<toml>", f"not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
