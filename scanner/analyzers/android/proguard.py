@@ -6,13 +6,23 @@ shrunk away: configuration of that SDK. Every class or package name in a rule op
 CONFIG context, cut at its first wildcard (`com.tiktok.open.sdk.**` -> `com.tiktok.open.sdk`), so
 the SDK-code rules match it as configured use. Comments (`#`) are skipped; nothing else in the file
 (options without class names, qmake `.pro` files) gives a fact.
+
+A wildcard over a namespace above any SDK's package (`-keep class com.tiktok.** { *; }`, which the
+Business SDK's integration guide asks for; `-keep class com.bytedance.sdk.** { *; }`, Pangle's)
+keeps that SDK's code too, though its prefix names no SDK. Such a name also stands for the SDK
+packages it covers, taken from the signatures' class prefixes (`FileInput.needles.classes`): the
+shallowest ones, the SDK whose own classes sit nearest the kept root (`com.tiktok.TikTokBusinessSdk`
+under `com.tiktok`). Those facts exist only in keep rules, so source code naming `com.tiktok`
+still matches nothing. A root of one label (`com.**`) or a negated name (`!com.tiktok.**`) stands
+for nothing. The analyzer runs on every rules file, prefilter hit or not: `com.tiktok.**` contains
+no SDK literal.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
@@ -44,7 +54,7 @@ class ProguardAnalyzer:
     name: ClassVar[str] = "android/proguard"
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 5
-    needs_candidates: ClassVar[bool] = True
+    needs_candidates: ClassVar[bool] = False  # `com.tiktok.**` holds no prefilter literal
     handles_long_lines: ClassVar[bool] = True
     # Android Gradle plugin and ProGuard names; `configuration.txt` is R8's -printconfiguration
     # output (the merged rules, with every consumer rule of every AAR).
@@ -59,6 +69,32 @@ class ProguardAnalyzer:
         text = file.text
         for start, end, prefix, _option in rule_names(text):
             location = file.location(start, end)
-            evidence = file.line_text(location.start_line).strip()
-            yield Fact(kind=FactKind.MODULE, value=prefix, location=location, context=Context.CONFIG,
-                       analyzer=self.name, evidence=evidence[:MAX_EVIDENCE], language="jvm")
+            evidence = file.line_text(location.start_line).strip()[:MAX_EVIDENCE]
+            negated = text[start - 1 : start] == "!"  # `!com.tiktok.**` excludes those classes
+            covered = [] if negated else covered_packages(text[start:end], file.needles.classes)
+            for value in (prefix, *covered):
+                yield Fact(kind=FactKind.MODULE, value=value, location=location, context=Context.CONFIG,
+                           analyzer=self.name, evidence=evidence, language="jvm")
+
+
+def covered_packages(name: str, known: Iterable[str]) -> list[str]:
+    """The shallowest of the `known` dotted class prefixes that the wildcard `name` keeps, below its root.
+
+    `com.tiktok.**` keeps every package under `com.tiktok`; `com.tiktok.*` only the classes directly
+    in it. A name without a trailing wildcard, or with a one-label root (`com.**`), covers nothing.
+    """
+    m = _PACKAGE_WILDCARD.match(name)
+    if m is None or m.group(1).count(".") < 1:
+        return []
+    root, any_depth = m.group(1) + ".", m.group(2) == "**"
+    # a known prefix ending in "." is a package (`com.tiktok.appevents.`), else a class
+    under = {k.rstrip(".") for k in known if k.startswith(root) and len(k.rstrip(".")) > len(root)
+             and (any_depth or ("." not in k[len(root):] and not k.endswith(".")))}
+    if not under:
+        return []
+    depth = min(k.count(".") for k in under)
+    return sorted(k for k in under if k.count(".") == depth)
+
+
+# `com.tiktok.**` / `com.tiktok.*`: a package root, then one wildcard that ends the name.
+_PACKAGE_WILDCARD = re.compile(r"([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.(\*\*|\*)$")
