@@ -52,7 +52,7 @@ def rule_names(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 class ProguardAnalyzer:
     name: ClassVar[str] = "android/proguard"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = False  # `com.tiktok.**` holds no prefilter literal
     handles_long_lines: ClassVar[bool] = True
