@@ -7,15 +7,16 @@ CONFIG context, cut at its first wildcard (`com.tiktok.open.sdk.**` -> `com.tikt
 the SDK-code rules match it as configured use. Comments (`#`) are skipped; nothing else in the file
 (options without class names, qmake `.pro` files) gives a fact.
 
-A wildcard over a namespace above any SDK's package (`-keep class com.tiktok.** { *; }`, which the
-Business SDK's integration guide asks for; `-keep class com.bytedance.sdk.** { *; }`, Pangle's)
+A wildcard over a namespace above any SDK's package (`-keep class com.tiktok.** { *; }`, the
+Business SDK's own consumer rule; `-keep class com.bytedance.sdk.** { *; }`, Pangle's guide's)
 keeps that SDK's code too, though its prefix names no SDK. Such a name also stands for the SDK
-packages it covers, taken from the signatures' class prefixes (`FileInput.needles.classes`): the
-shallowest ones, the SDK whose own classes sit nearest the kept root (`com.tiktok.TikTokBusinessSdk`
-under `com.tiktok`). Those facts exist only in keep rules, so source code naming `com.tiktok`
-still matches nothing. A root of one label (`com.**`) or a negated name (`!com.tiktok.**`) stands
-for nothing. The analyzer runs on every rules file, prefilter hit or not: `com.tiktok.**` contains
-no SDK literal.
+packages and classes that are direct members of the kept vendor namespace, taken from the
+signatures' class prefixes (`FileInput.needles.classes`): `com.tiktok.TikTokBusinessSdk` and
+`com.tiktok.appevents` under `com.tiktok`, `com.bytedance.sdk.openadsdk` under `com.bytedance.sdk`
+(see covered_packages for what does not count). Those facts exist only in keep rules, so source
+code naming `com.tiktok` still matches nothing. A negated name (`!com.tiktok.**`) stands for
+nothing. The analyzer runs on every rules file, prefilter hit or not: `com.tiktok.**` contains no
+SDK literal.
 """
 
 from __future__ import annotations
@@ -78,22 +79,22 @@ class ProguardAnalyzer:
 
 
 def covered_packages(name: str, known: Iterable[str]) -> list[str]:
-    """The shallowest of the `known` dotted class prefixes that the wildcard `name` keeps, below its root.
+    """The `known` dotted class prefixes directly under the namespace the wildcard `name` keeps.
 
-    `com.tiktok.**` keeps every package under `com.tiktok`; `com.tiktok.*` only the classes directly
-    in it. A name without a trailing wildcard, or with a one-label root (`com.**`), covers nothing.
+    `com.tiktok.**` (or `com.tiktok.*`, the classes directly in it) keeps the SDK whose packages or
+    classes are the namespace's own members (`com.tiktok.appevents`, `com.tiktok.TikTokBusinessSdk`).
+    Only a vendor namespace counts: two or three labels (`com.tiktok`, `com.bytedance.sdk`), never
+    one (`com.**`), and never an SDK's own package, whose members are its features
+    (`com.tencent.mm.opensdk.**` keeps all of WeChat's SDK, not its payment package alone);
+    an SDK two levels down (`com.bytedance.**`) is too far for the rule to be about it.
     """
     m = _PACKAGE_WILDCARD.match(name)
-    if m is None or m.group(1).count(".") < 1:
+    if m is None or not 1 <= m.group(1).count(".") <= 2:
         return []
     root, any_depth = m.group(1) + ".", m.group(2) == "**"
     # a known prefix ending in "." is a package (`com.tiktok.appevents.`), else a class
-    under = {k.rstrip(".") for k in known if k.startswith(root) and len(k.rstrip(".")) > len(root)
-             and (any_depth or ("." not in k[len(root):] and not k.endswith(".")))}
-    if not under:
-        return []
-    depth = min(k.count(".") for k in under)
-    return sorted(k for k in under if k.count(".") == depth)
+    return sorted({k.rstrip(".") for k in known if k.startswith(root) and k.rstrip(".") != root[:-1]
+                   and "." not in k[len(root):].rstrip(".") and (any_depth or not k.endswith("."))})
 
 
 # `com.tiktok.**` / `com.tiktok.*`: a package root, then one wildcard that ends the name.

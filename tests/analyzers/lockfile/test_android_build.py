@@ -65,14 +65,17 @@ def test_a_keep_rule_of_the_whole_tiktok_namespace_is_the_business_sdk_configure
 @pytest.mark.parametrize(("name", "expected"), [
     ("com.tiktok.**", ["com.tiktok.TikTokBusinessSdk", "com.tiktok.appevents", "com.tiktok.iap"]),
     ("com.tiktok.*", ["com.tiktok.TikTokBusinessSdk"]),  # classes directly in the package only
-    ("com.bytedance.sdk.**", ["com.bytedance.sdk.openadsdk"]),  # Pangle, over the deeper open.tiktok
+    ("com.bytedance.sdk.**", ["com.bytedance.sdk.openadsdk"]),  # Pangle's guide
+    ("com.bytedance.**", []),  # the SDK is two levels down: the rule is not about it
     ("com.tiktok.open.sdk.**", []),  # names the SDK itself: nothing more to stand for
+    ("com.tencent.mm.opensdk.**", []),  # an SDK's own package: keeps all of it, not its payment part
     ("com.**", []), ("com.tiktoken.**", []), ("com.example.tiktokclone.**", []),
     ("com.tiktok.TikTokBusinessSdk", []),  # no wildcard
 ])
 def test_covered_packages(name: str, expected: list[str]) -> None:
     known = ("com.tiktok.appevents.", "com.tiktok.TikTokBusinessSdk", "com.tiktok.iap.", "com.tiktok.open.sdk.",
-             "com.tiktok.util.TTConst", "com.bytedance.sdk.openadsdk.", "com.bytedance.sdk.open.tiktok.", "PAGSdk")
+             "com.tiktok.util.TTConst", "com.bytedance.sdk.openadsdk.", "com.bytedance.sdk.open.tiktok.", "PAGSdk",
+             "com.tencent.mm.opensdk.modelpay.")
     assert proguard.covered_packages(name, known) == expected
 
 
