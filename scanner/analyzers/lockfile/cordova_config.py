@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import ClassVar
+from xml.sax.saxutils import unescape
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.config_endpoints import config_endpoints
@@ -27,6 +28,7 @@ from scanner.model import Fact
 
 # element -> the attribute holding what the web view may reach (cordova-plugin-whitelist, Cordova 10+)
 NAVIGATION = {"access": "origin", "allow-navigation": "href", "allow-intent": "href", "content": "src"}
+_QUOTES = {"&quot;": '"', "&apos;": "'"}
 
 
 def widget(path: str, text: str) -> XmlNode | None:
@@ -64,7 +66,9 @@ def navigation(root: XmlNode, lines: LineIndex) -> Iterator[tuple[int, int, str]
             value = node.attr(attr)
             if not value:
                 continue
-            m = pattern.search(lines.text, lines.starts[min(node.line, len(lines.starts)) - 1])
+            start = lines.starts[min(node.line, len(lines.starts)) - 1]
+            # the element's own attribute: another element may share its line
+            m = next((m for m in pattern.finditer(lines.text, start) if unescape(m.group(2), _QUOTES) == value), None)
             if m is not None:
                 yield m.start(2), m.end(2), f'<{tag} {attr}="{value}">'
 

@@ -175,3 +175,16 @@ def test_a_look_alike_aar_in_unity_assets_plugins_gives_nothing(tmp_path: Path) 
     android.mkdir(parents=True)
     shutil.copy(AARS / "feed.aar", android)
     assert [f for f in _scan(tmp_path).findings if f.level.at_least(Level.WARNING)] == []
+
+
+def test_cordova_allowlist_values_of_elements_sharing_a_line() -> None:
+    from scanner.analyzers.lockfile._support.lines import LineIndex
+
+    text = ('<widget><access origin="https://cdn.example.com"/>'
+            '<access origin="https://x.tiktok.com/?a=1&amp;b=2"/><allow-intent href="snssdk1233://*"/></widget>')
+    root = cordova_config.widget("config.xml", text)
+    assert root is not None
+    assert [(text[start:end], evidence) for start, end, evidence in cordova_config.navigation(root, LineIndex(text))] \
+        == [("https://cdn.example.com", '<access origin="https://cdn.example.com">'),
+            ("https://x.tiktok.com/?a=1&amp;b=2", '<access origin="https://x.tiktok.com/?a=1&b=2">'),
+            ("snssdk1233://*", '<allow-intent href="snssdk1233://*">')]
