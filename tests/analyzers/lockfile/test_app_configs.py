@@ -188,3 +188,18 @@ def test_cordova_allowlist_values_of_elements_sharing_a_line() -> None:
         == [("https://cdn.example.com", '<access origin="https://cdn.example.com">'),
             ("https://x.tiktok.com/?a=1&amp;b=2", '<access origin="https://x.tiktok.com/?a=1&b=2">'),
             ("snssdk1233://*", '<allow-intent href="snssdk1233://*">')]
+
+
+def test_a_unity_projects_packages_folder_declares_for_the_project_above_it(tmp_path: Path) -> None:
+    """`Packages/manifest.json` declares for the Unity project (its parent folder): code in `Assets/`
+    that imports the SDK is the same component, neither declared-unused nor used-undeclared."""
+    from scanner.findings.components import build_components
+
+    shutil.copytree(CROSS / "unity-app" / "Packages", tmp_path / "Packages")
+    scripts = tmp_path / "Assets" / "Scripts"
+    scripts.mkdir(parents=True)
+    (scripts / "AdsBootstrap.cs").write_text("using ByteDance.Union;\nusing UnityEngine;\n\n"
+                                             "public sealed class AdsBootstrap : MonoBehaviour\n{\n}\n")
+    [component] = build_components(_scan(tmp_path))
+    assert (component.product, component.place.root) == ("pangle", "")
+    assert not component.declared_unused and not component.used_undeclared
