@@ -16,12 +16,14 @@ from scanner.analyzers.binary.plist import PlistAnalyzer
 from scanner.analyzers.binary.strings import StringsAnalyzer
 from scanner.analyzers.interface import Analyzer
 from scanner.analyzers.lockfile.bun_lock import BunLockAnalyzer
+from scanner.analyzers.lockfile.capacitor_config import CapacitorConfigAnalyzer
 from scanner.analyzers.lockfile.cargo_lock import CargoLockAnalyzer
 from scanner.analyzers.lockfile.cargo_toml import CargoTomlAnalyzer
 from scanner.analyzers.lockfile.cartfile import CartfileAnalyzer
 from scanner.analyzers.lockfile.cartfile_resolved import CartfileResolvedAnalyzer
 from scanner.analyzers.lockfile.composer_json import ComposerJsonAnalyzer
 from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
+from scanner.analyzers.lockfile.cordova_config import CordovaConfigAnalyzer
 from scanner.analyzers.lockfile.cordova_plugin import CordovaPluginAnalyzer
 from scanner.analyzers.lockfile.expo_config import ExpoConfigAnalyzer
 from scanner.analyzers.lockfile.flutter_plugins import FlutterPluginsAnalyzer
@@ -61,6 +63,8 @@ from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
 from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
 from scanner.analyzers.lockfile.swift_package import SwiftPackageAnalyzer
 from scanner.analyzers.lockfile.swift_resolved import SwiftResolvedAnalyzer
+from scanner.analyzers.lockfile.unity_manifest import UnityManifestAnalyzer
+from scanner.analyzers.lockfile.unity_packages_lock import UnityPackagesLockAnalyzer
 from scanner.analyzers.lockfile.uv_lock import UvLockAnalyzer
 from scanner.analyzers.lockfile.yarn_lock import YarnLockAnalyzer
 from scanner.analyzers.source.apple import AppleAnalyzer
@@ -156,6 +160,10 @@ ANALYZERS: tuple[type[Analyzer], ...] = (
     ExpoConfigAnalyzer,
     FlutterPluginsAnalyzer,
     ReactNativeConfigAnalyzer,
+    CordovaConfigAnalyzer,
+    CapacitorConfigAnalyzer,
+    UnityManifestAnalyzer,
+    UnityPackagesLockAnalyzer,
 )
 
 

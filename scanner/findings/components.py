@@ -268,7 +268,7 @@ def places_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
         binary = f.context is Context.BINARY or not f.location.has_lines or rule.category == "binary-sdk"
         instances[i] = instance_of(f.location, binary=binary)
     # first-party project roots: the directories of first-party manifests that declare something
-    project_roots = sorted({_parent(findings[i].location.path) for i, inst in instances.items()
+    project_roots = sorted({_project_dir(findings[i].location.path) for i, inst in instances.items()
                             if inst is None and findings[i].context is Context.DEPENDENCY}, key=len, reverse=True)
     versions = _known_versions(findings, instances)
     out: dict[int, tuple[str, Place]] = {}
@@ -285,6 +285,18 @@ def places_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
 
 def _parent(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+# Manifests kept in a folder of their own, whose project is the folder above: Unity's `Packages/`.
+_MANIFEST_FOLDERS = {"Packages": ("manifest.json", "packages-lock.json")}
+
+
+def _project_dir(path: str) -> str:
+    """The project directory of a manifest: its folder, or the one above for a Unity `Packages/` manifest."""
+    folder = _parent(path)
+    if path.rsplit("/", 1)[-1] in _MANIFEST_FOLDERS.get(folder.rsplit("/", 1)[-1], ()):
+        return _parent(folder)
+    return folder
 
 
 def _known_versions(findings: Sequence[Finding], instances: Mapping[int, _Instance | None]

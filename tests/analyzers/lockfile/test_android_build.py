@@ -43,11 +43,40 @@ def test_keep_rules_of_tiktok_and_pangle_packages_are_configured_sdk_use() -> No
         ("proguard-rules.pro", 24, 13, "TT201"),  # -keep class com.tiktok.open.sdk.** { *; }
         ("proguard-rules.pro", 25, 11, "TT201"),  # -dontwarn com.tiktok.open.sdk.**
         ("proguard-rules.pro", 28, 13, "TT207"),  # -keep class com.bytedance.sdk.openadsdk.** { *; }
+        ("proguard-rules.pro", 29, 13, "TT207"),  # -keep class com.bytedance.sdk.** { *; } (Pangle's guide)
     ]
     keep = _find("app", "proguard-rules.pro", 24)
     assert keep.context is Context.CONFIG and keep.level is Level.ERROR
     assert keep.value == "com.tiktok.open.sdk" and keep.evidence == "-keep class com.tiktok.open.sdk.** { *; }"
     assert (keep.location.start_column, keep.location.end_column) == (13, 35)
+
+
+def test_a_keep_rule_of_the_whole_tiktok_namespace_is_the_business_sdk_configured() -> None:
+    """`-keep class com.tiktok.** { *; }` (the Business SDK's own consumer rule) names no SDK package,
+    but keeps the Business SDK, whose classes sit directly under `com.tiktok`."""
+    assert _by("business", "android/proguard") == [
+        ("proguard-rules.pro", 9, 13, "TT203"), ("proguard-rules.pro", 10, 11, "TT203")]
+    keep = _find("business", "proguard-rules.pro", 9)
+    assert keep.context is Context.CONFIG and keep.level is Level.ERROR
+    assert keep.evidence == "-keep class com.tiktok.** { *; }"
+    assert (keep.location.start_column, keep.location.end_column) == (13, 26)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("com.tiktok.**", ["com.tiktok.TikTokBusinessSdk", "com.tiktok.appevents", "com.tiktok.iap"]),
+    ("com.tiktok.*", ["com.tiktok.TikTokBusinessSdk"]),  # classes directly in the package only
+    ("com.bytedance.sdk.**", ["com.bytedance.sdk.openadsdk"]),  # Pangle's guide
+    ("com.bytedance.**", []),  # the SDK is two levels down: the rule is not about it
+    ("com.tiktok.open.sdk.**", []),  # names the SDK itself: nothing more to stand for
+    ("com.tencent.mm.opensdk.**", []),  # an SDK's own package: keeps all of it, not its payment part
+    ("com.**", []), ("com.tiktoken.**", []), ("com.example.tiktokclone.**", []),
+    ("com.tiktok.TikTokBusinessSdk", []),  # no wildcard
+])
+def test_covered_packages(name: str, expected: list[str]) -> None:
+    known = ("com.tiktok.appevents.", "com.tiktok.TikTokBusinessSdk", "com.tiktok.iap.", "com.tiktok.open.sdk.",
+             "com.tiktok.util.TTConst", "com.bytedance.sdk.openadsdk.", "com.bytedance.sdk.open.tiktok.", "PAGSdk",
+             "com.tencent.mm.opensdk.modelpay.")
+    assert proguard.covered_packages(name, known) == expected
 
 
 def test_consumer_rules_with_member_specifications() -> None:

@@ -7,12 +7,14 @@ from collections.abc import Callable
 import pytest
 
 from scanner.analyzers.lockfile import (
+    capacitor_config,
     cargo_lock,
     cargo_toml,
     cartfile,
     cartfile_resolved,
     composer_json,
     composer_lock,
+    cordova_config,
     cordova_plugin,
     expo_config,
     flutter_plugins,
@@ -40,6 +42,8 @@ from scanner.analyzers.lockfile import (
     sbom_spdx,
     swift_package,
     swift_resolved,
+    unity_manifest,
+    unity_packages_lock,
 )
 from scanner.analyzers.lockfile.base import DeclaredPackage
 from scanner.errors import ParseError
@@ -96,6 +100,13 @@ MALFORMED: list[tuple[Parse, str, str]] = [
     (flutter_plugins.parse, ".flutter-plugins-dependencies", '{"plugins": '),
     (flutter_plugins.parse, ".flutter-plugins-dependencies", '{"info": "no plugins"}'),
     (react_native_config.parse, "react-native.config.js", "module.exports = { dependencies: { 'x }\n"),
+    (cordova_config.parse, "config.xml", '<widget id="x">\n  <plugin name="a">\n</widget>\n'),
+    (capacitor_config.server_values, "capacitor.config.json", '{"server": {"allowNavigation": ['),
+    (capacitor_config.server_values, "capacitor.config.ts", "export default { server: { url: 'x } }\n"),
+    (unity_manifest.parse, "manifest.json", '{"dependencies": {"a": }'),
+    (unity_manifest.parse, "manifest.json", '{"dependencies": ["a"]}'),
+    (unity_packages_lock.parse, "packages-lock.json", '{"dependencies": {'),
+    (unity_packages_lock.parse, "packages-lock.json", '{"version": 1}'),
 ]
 
 
@@ -119,7 +130,9 @@ EMPTY: list[tuple[Parse, str]] = [
     (nuget_lock.parse, "packages.lock.json"), (cordova_plugin.parse, "plugin.xml"),
     (sbom_cyclonedx.parse, "bom.json"), (sbom_spdx.parse, "x.spdx.json"), (python_metadata.parse, "PKG-INFO"),
     (expo_config.parse, "app.json"), (flutter_plugins.parse, ".flutter-plugins-dependencies"),
-    (react_native_config.parse, "react-native.config.js"),
+    (react_native_config.parse, "react-native.config.js"), (cordova_config.parse, "config.xml"),
+    (capacitor_config.server_values, "capacitor.config.json"), (unity_manifest.parse, "manifest.json"),
+    (unity_packages_lock.parse, "packages-lock.json"),
 ]
 
 

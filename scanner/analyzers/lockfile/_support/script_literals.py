@@ -72,3 +72,32 @@ def object_keys(code: str, start: int) -> list[tuple[str, int]]:
                 out.append((previous[1], previous[2]))
         previous = (depth, tok, offset)
     return out
+
+
+def string_property(code: str, start: int, key: str) -> tuple[str, int] | None:
+    """(string, offset of its first character) of the property `key: "..."` of the object literal at
+    `start` (not of a nested object); None when absent or not a plain string."""
+    previous: tuple[int, str] | None = None
+    after_key = False
+    for depth, tok, offset in _walk(code, start):
+        if after_key:
+            value = _unquote(tok)
+            return (value, offset + 1) if depth == 1 and value is not None else None
+        after_key = tok == ":" and previous is not None and previous[0] == 1 and \
+            (previous[1] == key or _unquote(previous[1]) == key)
+        previous = (depth, tok)
+    return None
+
+
+def literal_end(code: str, start: int) -> int:
+    """Offset just past the bracket closing the literal opened at `start` (strings skipped); len(code) if none."""
+    depth = 0
+    for m in _TOKEN.finditer(code, start):
+        tok = m.group(0)
+        if tok in _OPENERS:
+            depth += 1
+        elif tok in ")]}":
+            depth -= 1
+            if depth <= 0:
+                return m.end()
+    return len(code)
