@@ -187,7 +187,8 @@ def _compile_hyperscan(literals: tuple[str, ...]) -> Any:
         return None
     expressions = [re.escape(lit).encode() for lit in literals]
     # the compiled database is kept in core/cache under its expressions (10 ms of a pre-commit run)
-    name = f"prefilter-{cache.key(str(getattr(hyperscan, "__version__", "")).encode(), *expressions)}.hsdb"
+    version = str(getattr(hyperscan, "__version__", "")).encode()
+    name = f"prefilter-{cache.key(version, *expressions)}.hsdb"
     stored = cache.read(name)
     if stored is not None:
         try:
