@@ -1,171 +1,209 @@
-"""The explicit list of analyzers. A test fails when an analyzer module is missing here."""
+"""The explicit list of analyzers, in report order, and how each is built.
+
+A test fails when an analyzer module is missing here. Why some are lazy: a pre-commit hook names a
+few source files, and importing the forty-odd manifest and lockfile parsers it never uses was a
+tenth of its time budget. A parser routed by its file names alone (ParserAnalyzer's own `wants`)
+is built as a LazyAnalyzer from routes.py, a table generated from the classes
+(`python -m scanner.analyzers.registry > scanner/analyzers/routes.py`; a test keeps it equal), and its
+module is imported on the first file it wants. Every other analyzer is imported when built.
+"""
 
 from __future__ import annotations
 
-from scanner.analyzers.android.manifest import AndroidManifestAnalyzer
-from scanner.analyzers.android.proguard import ProguardAnalyzer
-from scanner.analyzers.android.r8_mapping import R8MappingAnalyzer
-from scanner.analyzers.binary.ar import StaticLibraryAnalyzer
-from scanner.analyzers.binary.axml import AxmlAnalyzer
-from scanner.analyzers.binary.classfile import ClassFileAnalyzer
-from scanner.analyzers.binary.dex import DexAnalyzer
-from scanner.analyzers.binary.elf import ElfAnalyzer
-from scanner.analyzers.binary.filehash import FileHashAnalyzer
-from scanner.analyzers.binary.macho import MachOAnalyzer
-from scanner.analyzers.binary.plist import PlistAnalyzer
-from scanner.analyzers.binary.strings import StringsAnalyzer
-from scanner.analyzers.interface import Analyzer
-from scanner.analyzers.lockfile.bun_lock import BunLockAnalyzer
-from scanner.analyzers.lockfile.capacitor_config import CapacitorConfigAnalyzer
-from scanner.analyzers.lockfile.cargo_lock import CargoLockAnalyzer
-from scanner.analyzers.lockfile.cargo_toml import CargoTomlAnalyzer
-from scanner.analyzers.lockfile.cartfile import CartfileAnalyzer
-from scanner.analyzers.lockfile.cartfile_resolved import CartfileResolvedAnalyzer
-from scanner.analyzers.lockfile.composer_json import ComposerJsonAnalyzer
-from scanner.analyzers.lockfile.composer_lock import ComposerLockAnalyzer
-from scanner.analyzers.lockfile.cordova_config import CordovaConfigAnalyzer
-from scanner.analyzers.lockfile.cordova_plugin import CordovaPluginAnalyzer
-from scanner.analyzers.lockfile.expo_config import ExpoConfigAnalyzer
-from scanner.analyzers.lockfile.flutter_plugins import FlutterPluginsAnalyzer
-from scanner.analyzers.lockfile.gemfile import GemfileAnalyzer
-from scanner.analyzers.lockfile.gemfile_lock import GemfileLockAnalyzer
-from scanner.analyzers.lockfile.gemspec import GemspecAnalyzer
-from scanner.analyzers.lockfile.go_mod import GoModAnalyzer
-from scanner.analyzers.lockfile.go_sum import GoSumAnalyzer
-from scanner.analyzers.lockfile.gradle import GradleAnalyzer
-from scanner.analyzers.lockfile.gradle_catalog import GradleCatalogAnalyzer
-from scanner.analyzers.lockfile.gradle_lockfile import GradleLockfileAnalyzer
-from scanner.analyzers.lockfile.maven_pom import MavenPomAnalyzer
-from scanner.analyzers.lockfile.npm_package_json import NpmPackageJsonAnalyzer
-from scanner.analyzers.lockfile.npm_package_lock import NpmPackageLockAnalyzer
-from scanner.analyzers.lockfile.nuget_central import NugetCentralAnalyzer
-from scanner.analyzers.lockfile.nuget_lock import NugetLockAnalyzer
-from scanner.analyzers.lockfile.nuget_packages_config import NugetPackagesConfigAnalyzer
-from scanner.analyzers.lockfile.nuget_project import NugetProjectAnalyzer
-from scanner.analyzers.lockfile.pbxproj import PbxprojAnalyzer
-from scanner.analyzers.lockfile.pdm_lock import PdmLockAnalyzer
-from scanner.analyzers.lockfile.pipfile import PipfileAnalyzer
-from scanner.analyzers.lockfile.pipfile_lock import PipfileLockAnalyzer
-from scanner.analyzers.lockfile.pnpm_lock import PnpmLockAnalyzer
-from scanner.analyzers.lockfile.podfile import PodfileAnalyzer
-from scanner.analyzers.lockfile.podfile_lock import PodfileLockAnalyzer
-from scanner.analyzers.lockfile.podspec import PodspecAnalyzer
-from scanner.analyzers.lockfile.poetry_lock import PoetryLockAnalyzer
-from scanner.analyzers.lockfile.pubspec import PubspecAnalyzer
-from scanner.analyzers.lockfile.pubspec_lock import PubspecLockAnalyzer
-from scanner.analyzers.lockfile.pylock import PylockAnalyzer
-from scanner.analyzers.lockfile.pyproject import PyprojectAnalyzer
-from scanner.analyzers.lockfile.python_metadata import PythonMetadataAnalyzer
-from scanner.analyzers.lockfile.python_requirements import PythonRequirementsAnalyzer
-from scanner.analyzers.lockfile.react_native_config import ReactNativeConfigAnalyzer
-from scanner.analyzers.lockfile.sbom_cyclonedx import CycloneDxAnalyzer
-from scanner.analyzers.lockfile.sbom_spdx import SpdxAnalyzer
-from scanner.analyzers.lockfile.setup_cfg import SetupCfgAnalyzer
-from scanner.analyzers.lockfile.swift_package import SwiftPackageAnalyzer
-from scanner.analyzers.lockfile.swift_resolved import SwiftResolvedAnalyzer
-from scanner.analyzers.lockfile.unity_manifest import UnityManifestAnalyzer
-from scanner.analyzers.lockfile.unity_packages_lock import UnityPackagesLockAnalyzer
-from scanner.analyzers.lockfile.uv_lock import UvLockAnalyzer
-from scanner.analyzers.lockfile.yarn_lock import YarnLockAnalyzer
-from scanner.analyzers.source.apple import AppleAnalyzer
-from scanner.analyzers.source.dart import DartAnalyzer
-from scanner.analyzers.source.dotnet import DotnetAnalyzer
-from scanner.analyzers.source.go import GoAnalyzer
-from scanner.analyzers.source.html import HtmlAnalyzer
-from scanner.analyzers.source.javascript import JavaScriptAnalyzer
-from scanner.analyzers.source.jvm import JvmAnalyzer
-from scanner.analyzers.source.php import PhpAnalyzer
-from scanner.analyzers.source.python import PythonAnalyzer
-from scanner.analyzers.source.ruby import RubyAnalyzer
-from scanner.analyzers.source.sniffed import SniffedAnalyzer
-from scanner.analyzers.source.templates import TemplatesAnalyzer
-from scanner.analyzers.text.endpoints import EndpointsAnalyzer
-from scanner.analyzers.text.gtm import GtmContainerAnalyzer
+import fnmatch
+import functools
+import importlib
+import pprint
+import re
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from scanner.analyzers.routes import ROUTES, Route
+
+if TYPE_CHECKING:
+    from scanner.analyzers.interface import Analyzer, FileInput
+    from scanner.model import Fact
 
 # The order is the order of the analyzers in every report (SARIF tool extensions), so it is kept
 # as it was released: source analyzers, the endpoint text analyzer, lockfiles, binaries, and the
 # Python analyzer, added last. Which fact wins for one span is decided by `priority`, then by order.
-ANALYZERS: tuple[type[Analyzer], ...] = (
-    AppleAnalyzer,
-    DartAnalyzer,
-    DotnetAnalyzer,
-    GoAnalyzer,
-    HtmlAnalyzer,
-    JavaScriptAnalyzer,
-    JvmAnalyzer,
-    PhpAnalyzer,
-    RubyAnalyzer,
-    EndpointsAnalyzer,
-    NpmPackageJsonAnalyzer,
-    NpmPackageLockAnalyzer,
-    YarnLockAnalyzer,
-    PnpmLockAnalyzer,
-    BunLockAnalyzer,
-    PythonRequirementsAnalyzer,
-    PythonMetadataAnalyzer,
-    PyprojectAnalyzer,
-    SetupCfgAnalyzer,
-    PipfileAnalyzer,
-    PipfileLockAnalyzer,
-    PoetryLockAnalyzer,
-    UvLockAnalyzer,
-    PdmLockAnalyzer,
-    PylockAnalyzer,
-    DexAnalyzer,
-    ClassFileAnalyzer,
-    AxmlAnalyzer,
-    MachOAnalyzer,
-    PlistAnalyzer,
-    ElfAnalyzer,
-    StringsAnalyzer,
-    StaticLibraryAnalyzer,
-    FileHashAnalyzer,
-    CargoLockAnalyzer,
-    CargoTomlAnalyzer,
-    CartfileAnalyzer,
-    CartfileResolvedAnalyzer,
-    ComposerJsonAnalyzer,
-    ComposerLockAnalyzer,
-    CordovaPluginAnalyzer,
-    GemfileAnalyzer,
-    GemfileLockAnalyzer,
-    GemspecAnalyzer,
-    GoModAnalyzer,
-    GoSumAnalyzer,
-    GradleAnalyzer,
-    GradleCatalogAnalyzer,
-    GradleLockfileAnalyzer,
-    MavenPomAnalyzer,
-    NugetCentralAnalyzer,
-    NugetLockAnalyzer,
-    NugetPackagesConfigAnalyzer,
-    NugetProjectAnalyzer,
-    PbxprojAnalyzer,
-    PodfileAnalyzer,
-    PodfileLockAnalyzer,
-    PodspecAnalyzer,
-    PubspecAnalyzer,
-    PubspecLockAnalyzer,
-    CycloneDxAnalyzer,
-    SpdxAnalyzer,
-    SwiftPackageAnalyzer,
-    SwiftResolvedAnalyzer,
-    PythonAnalyzer,
-    TemplatesAnalyzer,
-    SniffedAnalyzer,
-    GtmContainerAnalyzer,
-    ProguardAnalyzer,
-    R8MappingAnalyzer,
-    AndroidManifestAnalyzer,
-    ExpoConfigAnalyzer,
-    FlutterPluginsAnalyzer,
-    ReactNativeConfigAnalyzer,
-    CordovaConfigAnalyzer,
-    CapacitorConfigAnalyzer,
-    UnityManifestAnalyzer,
-    UnityPackagesLockAnalyzer,
+ENTRIES: tuple[str, ...] = (
+    "scanner.analyzers.source.apple:AppleAnalyzer",
+    "scanner.analyzers.source.dart:DartAnalyzer",
+    "scanner.analyzers.source.dotnet:DotnetAnalyzer",
+    "scanner.analyzers.source.go:GoAnalyzer",
+    "scanner.analyzers.source.html:HtmlAnalyzer",
+    "scanner.analyzers.source.javascript:JavaScriptAnalyzer",
+    "scanner.analyzers.source.jvm:JvmAnalyzer",
+    "scanner.analyzers.source.php:PhpAnalyzer",
+    "scanner.analyzers.source.ruby:RubyAnalyzer",
+    "scanner.analyzers.text.endpoints:EndpointsAnalyzer",
+    "scanner.analyzers.lockfile.npm_package_json:NpmPackageJsonAnalyzer",
+    "scanner.analyzers.lockfile.npm_package_lock:NpmPackageLockAnalyzer",
+    "scanner.analyzers.lockfile.yarn_lock:YarnLockAnalyzer",
+    "scanner.analyzers.lockfile.pnpm_lock:PnpmLockAnalyzer",
+    "scanner.analyzers.lockfile.bun_lock:BunLockAnalyzer",
+    "scanner.analyzers.lockfile.python_requirements:PythonRequirementsAnalyzer",
+    "scanner.analyzers.lockfile.python_metadata:PythonMetadataAnalyzer",
+    "scanner.analyzers.lockfile.pyproject:PyprojectAnalyzer",
+    "scanner.analyzers.lockfile.setup_cfg:SetupCfgAnalyzer",
+    "scanner.analyzers.lockfile.pipfile:PipfileAnalyzer",
+    "scanner.analyzers.lockfile.pipfile_lock:PipfileLockAnalyzer",
+    "scanner.analyzers.lockfile.poetry_lock:PoetryLockAnalyzer",
+    "scanner.analyzers.lockfile.uv_lock:UvLockAnalyzer",
+    "scanner.analyzers.lockfile.pdm_lock:PdmLockAnalyzer",
+    "scanner.analyzers.lockfile.pylock:PylockAnalyzer",
+    "scanner.analyzers.binary.dex:DexAnalyzer",
+    "scanner.analyzers.binary.classfile:ClassFileAnalyzer",
+    "scanner.analyzers.binary.axml:AxmlAnalyzer",
+    "scanner.analyzers.binary.macho:MachOAnalyzer",
+    "scanner.analyzers.binary.plist:PlistAnalyzer",
+    "scanner.analyzers.binary.elf:ElfAnalyzer",
+    "scanner.analyzers.binary.strings:StringsAnalyzer",
+    "scanner.analyzers.binary.ar:StaticLibraryAnalyzer",
+    "scanner.analyzers.binary.filehash:FileHashAnalyzer",
+    "scanner.analyzers.lockfile.cargo_lock:CargoLockAnalyzer",
+    "scanner.analyzers.lockfile.cargo_toml:CargoTomlAnalyzer",
+    "scanner.analyzers.lockfile.cartfile:CartfileAnalyzer",
+    "scanner.analyzers.lockfile.cartfile_resolved:CartfileResolvedAnalyzer",
+    "scanner.analyzers.lockfile.composer_json:ComposerJsonAnalyzer",
+    "scanner.analyzers.lockfile.composer_lock:ComposerLockAnalyzer",
+    "scanner.analyzers.lockfile.cordova_plugin:CordovaPluginAnalyzer",
+    "scanner.analyzers.lockfile.gemfile:GemfileAnalyzer",
+    "scanner.analyzers.lockfile.gemfile_lock:GemfileLockAnalyzer",
+    "scanner.analyzers.lockfile.gemspec:GemspecAnalyzer",
+    "scanner.analyzers.lockfile.go_mod:GoModAnalyzer",
+    "scanner.analyzers.lockfile.go_sum:GoSumAnalyzer",
+    "scanner.analyzers.lockfile.gradle:GradleAnalyzer",
+    "scanner.analyzers.lockfile.gradle_catalog:GradleCatalogAnalyzer",
+    "scanner.analyzers.lockfile.gradle_lockfile:GradleLockfileAnalyzer",
+    "scanner.analyzers.lockfile.maven_pom:MavenPomAnalyzer",
+    "scanner.analyzers.lockfile.nuget_central:NugetCentralAnalyzer",
+    "scanner.analyzers.lockfile.nuget_lock:NugetLockAnalyzer",
+    "scanner.analyzers.lockfile.nuget_packages_config:NugetPackagesConfigAnalyzer",
+    "scanner.analyzers.lockfile.nuget_project:NugetProjectAnalyzer",
+    "scanner.analyzers.lockfile.pbxproj:PbxprojAnalyzer",
+    "scanner.analyzers.lockfile.podfile:PodfileAnalyzer",
+    "scanner.analyzers.lockfile.podfile_lock:PodfileLockAnalyzer",
+    "scanner.analyzers.lockfile.podspec:PodspecAnalyzer",
+    "scanner.analyzers.lockfile.pubspec:PubspecAnalyzer",
+    "scanner.analyzers.lockfile.pubspec_lock:PubspecLockAnalyzer",
+    "scanner.analyzers.lockfile.sbom_cyclonedx:CycloneDxAnalyzer",
+    "scanner.analyzers.lockfile.sbom_spdx:SpdxAnalyzer",
+    "scanner.analyzers.lockfile.swift_package:SwiftPackageAnalyzer",
+    "scanner.analyzers.lockfile.swift_resolved:SwiftResolvedAnalyzer",
+    "scanner.analyzers.source.python:PythonAnalyzer",
+    "scanner.analyzers.source.templates:TemplatesAnalyzer",
+    "scanner.analyzers.source.sniffed:SniffedAnalyzer",
+    "scanner.analyzers.text.gtm:GtmContainerAnalyzer",
+    "scanner.analyzers.android.proguard:ProguardAnalyzer",
+    "scanner.analyzers.android.r8_mapping:R8MappingAnalyzer",
+    "scanner.analyzers.android.manifest:AndroidManifestAnalyzer",
+    "scanner.analyzers.lockfile.expo_config:ExpoConfigAnalyzer",
+    "scanner.analyzers.lockfile.flutter_plugins:FlutterPluginsAnalyzer",
+    "scanner.analyzers.lockfile.react_native_config:ReactNativeConfigAnalyzer",
+    "scanner.analyzers.lockfile.cordova_config:CordovaConfigAnalyzer",
+    "scanner.analyzers.lockfile.capacitor_config:CapacitorConfigAnalyzer",
+    "scanner.analyzers.lockfile.unity_manifest:UnityManifestAnalyzer",
+    "scanner.analyzers.lockfile.unity_packages_lock:UnityPackagesLockAnalyzer",
 )
 
 
+def load(entry: str) -> type[Analyzer]:
+    module, _, name = entry.partition(":")
+    return cast("type[Analyzer]", getattr(importlib.import_module(module), name))
+
+
+def __getattr__(name: str) -> Any:
+    """`ANALYZERS`: every analyzer class, imported (reports of the inputs, tests)."""
+    if name == "ANALYZERS":
+        return tuple(load(entry) for entry in ENTRIES)
+    raise AttributeError(name)
+
+
+class LazyAnalyzer:
+    """A ParserAnalyzer known by its route until a file it wants comes: then imported, and asked."""
+
+    def __init__(self, entry: str, route: Route) -> None:
+        self.entry = entry
+        self.name, self.version, self.priority, self.needs_candidates, self.handles_long_lines, \
+            self.filenames, self.patterns = route
+        self._regex: re.Pattern[str] | None = None
+        self._real: Analyzer | None = None
+
+    def wants(self, path: str, is_text: bool) -> bool:
+        if not is_text:
+            return False
+        base = path.rsplit("/", 1)[-1]
+        if base not in self.filenames:
+            if not self.patterns:
+                return False
+            if self._regex is None:
+                self._regex = re.compile("|".join(fnmatch.translate(p) for p in self.patterns))
+            if self._regex.match(base) is None:
+                return False
+        return self.real.wants(path, is_text)
+
+    def analyze(self, file: FileInput) -> Iterable[Fact]:
+        return self.real.analyze(file)
+
+    @property
+    def real(self) -> Analyzer:
+        if self._real is None:
+            self._real = load(self.entry)()
+        return self._real
+
+
+Factory = Callable[[], "Analyzer"]
+
+
+def factories() -> tuple[Factory, ...]:
+    """How to build each analyzer, in report order: its class, or a LazyAnalyzer of its route.
+    A test that sets `ANALYZERS` (the real ones plus misbehaving doubles) gets exactly those classes."""
+    override = globals().get("ANALYZERS")
+    if override is not None:
+        return tuple(override)
+    out: list[Factory] = []
+    for entry in ENTRIES:
+        route = ROUTES.get(entry)
+        out.append(cast(Factory, functools.partial(LazyAnalyzer, entry, route)) if route is not None else load(entry))
+    return tuple(out)
+
+
 def build_analyzers() -> tuple[Analyzer, ...]:
-    return tuple(cls() for cls in ANALYZERS)
+    return tuple(make() for make in factories())
+
+
+def routes_source() -> str:
+    """routes.py as the classes say it should be: the analyzers whose `wants` is ParserAnalyzer's."""
+    from scanner.analyzers.lockfile.base import ParserAnalyzer
+
+    lines = []
+    for entry in ENTRIES:
+        cls = load(entry)
+        if isinstance(cls, type) and issubclass(cls, ParserAnalyzer) and cls.wants is ParserAnalyzer.wants:
+            route = (cls.name, cls.version, cls.priority, cls.needs_candidates, cls.handles_long_lines,
+                     tuple(cls.filenames), tuple(cls.patterns))
+            shown = pprint.pformat(route, width=110).replace("\n", "\n        ")
+            lines.append(f"    {entry!r}:\n        {shown},")
+    return ROUTES_HEADER + "\n".join(lines) + "\n}\n"
+
+
+ROUTES_HEADER = '''"""Routes of the lazily imported analyzers (registry.py). Generated: do not edit; run
+`python -m scanner.analyzers.registry > scanner/analyzers/routes.py` after changing an analyzer's name,
+version or file names (tests/analyzers/test_registry.py fails until then)."""
+
+from __future__ import annotations
+
+# entry -> (name, version, priority, needs_candidates, handles_long_lines, filenames, patterns)
+Route = tuple[str, str, int, bool, bool, tuple[str, ...], tuple[str, ...]]
+
+ROUTES: dict[str, Route] = {
+'''
+
+ROUTES_FILE = Path(__file__).with_name("routes.py")
+
+if __name__ == "__main__":  # python -m scanner.analyzers.registry > scanner/analyzers/routes.py
+    sys.stdout.write(routes_source())

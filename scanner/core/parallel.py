@@ -87,7 +87,7 @@ def _limit_memory(extra: int) -> None:
 
 
 def _serve(conn: Any, beat: Any, scanner: Scanner | None, config: ScanConfig, ruleset: RuleSet,
-           analyzer_classes: Sequence[type[Analyzer]] | None, memory: int) -> None:
+           analyzer_classes: Sequence[Callable[[], Analyzer]] | None, memory: int) -> None:
     """The worker's loop: (items, safe) in, one merged FileOutcome out per batch.
 
     `beat` is shared with the parent: [started (monotonic, 0 = idle), index of the file in progress].
@@ -172,12 +172,11 @@ class WorkerPool:
     """`jobs` supervised workers; `run` feeds them batches and absorbs what they return."""
 
     def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int,
-                 analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+                 analyzer_classes: Sequence[Callable[[], Analyzer]] | None = None) -> None:
         self.config = config
         self.scanner = scanner
         self.jobs = max(1, jobs)
-        self.analyzer_classes = analyzer_classes if analyzer_classes is not None else \
-            tuple(type(a) for a in scanner.analyzers)
+        self.analyzer_classes = analyzer_classes if analyzer_classes is not None else scanner.factories
         self.ctx = None if forked.available() else _context()
         self.file_timeout = config.limits.file_timeout
         self.deadline = _kill_deadline(self.file_timeout)
@@ -331,7 +330,7 @@ def _receive(worker: _Worker) -> FileOutcome | None:
 
 def parallel_scan(config: ScanConfig, scanner: Scanner, refs: Iterable[Item], jobs: int,
                   absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
-                  analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+                  analyzer_classes: Sequence[Callable[[], Analyzer]] | None = None) -> None:
     """Scan `refs` in `jobs` supervised workers (one for a serial scan); see the module docstring."""
     WorkerPool(config, scanner, jobs, analyzer_classes).run(refs, absorb, progress)
 

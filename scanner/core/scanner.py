@@ -8,11 +8,11 @@ Any failure inside an analyzer becomes a Notification; findings already made are
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from scanner.analyzers.interface import Analyzer, FileInput
-from scanner.analyzers.registry import build_analyzers
+from scanner.analyzers.registry import factories
 from scanner.config import ScanConfig
 from scanner.core.archives import ArchiveBudget, Member, archive_kind, iter_members
 from scanner.core.budget import FileTimeout, read_capped, time_budget
@@ -57,7 +57,7 @@ class Scanner:
     """Compiled signatures + analyzers; scans files. Cheap to build in each worker process."""
 
     def __init__(self, config: ScanConfig, ruleset: RuleSet | None = None,
-                 analyzer_classes: Sequence[type[Analyzer]] | None = None) -> None:
+                 analyzer_classes: Sequence[Callable[[], Analyzer]] | None = None) -> None:
         self.config = config
         if ruleset is None:
             dirs = [default_signature_dir(), *config.signature_dirs]
@@ -67,10 +67,12 @@ class Scanner:
         self.index = MatchIndex.compile(ruleset)
         self.needles = Needles.from_rules(ruleset)
         self.prefilter = Prefilter(self.needles, engine=config.prefilter_engine)
-        # analyzer_classes: what the parent process resolved from the registry, so worker processes
-        # run the same analyzers (and a test's registry override reaches them)
-        self.analyzers: tuple[Analyzer, ...] = (
-            build_analyzers() if analyzer_classes is None else tuple(cls() for cls in analyzer_classes))
+        # analyzer_classes: what the parent process resolved from the registry (classes, or factories
+        # of lazily imported ones), so worker processes run the same analyzers (and a test's registry
+        # override reaches them)
+        self.factories: tuple[Callable[[], Analyzer], ...] = (
+            factories() if analyzer_classes is None else tuple(analyzer_classes))
+        self.analyzers: tuple[Analyzer, ...] = tuple(make() for make in self.factories)
         self._candidate_free = tuple(a for a in self.analyzers if not a.needs_candidates)
         self.limits = config.limits
         self._outputs = frozenset(p for out in config.skip_outputs for p in (os.path.abspath(out),

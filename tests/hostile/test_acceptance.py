@@ -86,7 +86,7 @@ def _scan(tree: Path, jobs: int) -> Run:
     report, audit = out_dir / "report.sarif", out_dir / "audit.jsonl"
     env = {"PYTHONPATH": str(Path(__file__).parent / "audit"), "PYTHONDONTWRITEBYTECODE": "1",
            "TIKTOK_SCAN_AUDIT_LOG": str(audit), "TIKTOK_SCAN_AUDIT_OUTPUT": str(report),
-           "TIKTOK_SCAN_AUDIT_ROOT": str(tree)}
+           "TIKTOK_SCAN_AUDIT_ROOT": str(tree), "TIKTOK_SCAN_CACHE_DIR": str(out_dir / "cache")}
     cli = [sys.executable, "-m", "scanner", "scan", str(tree), "--format", "sarif", "--output", str(report),
            "--no-progress", "--srcroot", str(tree), "--jobs", str(jobs)]
     import subprocess

@@ -278,10 +278,14 @@ ALLOWED = {
     # the scan worker (forked from the scanner) sends back the FileOutcome objects it built, over a
     # pipe only the two processes hold, as multiprocessing does elsewhere; scanned bytes are never unpickled
     "scanner/core/forked.py": {"pickle", "pickle.dumps", "pickle.loads", "pickle.HIGHEST_PROTOCOL"},
+    # the per-user cache writes what it parsed or compiled from the signature packs into the user's own
+    # cache folder (temp file + rename), never into the scanned tree; it stores data, never code
+    "scanner/core/cache.py": {"tempfile", "tempfile.mkstemp"},
 }
 # Modules that write files, and only what the user asked for: the report (-o), the audit's --out DIR
 # (both through scanner/report/output.py: no link followed, no special file opened), semgrep's temporary rules file.
-WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/run.py"}
+WRITERS = {"scanner/cli.py", "scanner/audit/cli.py", "scanner/report/output.py", "scanner/interop/semgrep/run.py",
+           "scanner/core/cache.py"}
 SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "SafeYamlLoader", "BaseLoader", "CBaseLoader"}
 
 

@@ -1,7 +1,8 @@
 """Audit hook for the safety-contract test: loaded by every Python process of a scan (PYTHONPATH).
 
 Records (and for the network, refuses) what a scan must never do: open a network connection or
-resolve a name, start a program, write or delete a file other than the requested report, load
+resolve a name, start a program, write or delete a file other than the requested report (and its
+own cache folder, TIKTOK_SCAN_CACHE_DIR), load
 or compile code from the scanned tree. Violations go, one JSON line each, to the file named by
 TIKTOK_SCAN_AUDIT_LOG, opened before the hook is installed so its own writes are not audited.
 """
@@ -17,6 +18,7 @@ import tempfile
 _LOG = os.environ.get("TIKTOK_SCAN_AUDIT_LOG")
 _ALLOWED_OUTPUT = os.environ.get("TIKTOK_SCAN_AUDIT_OUTPUT", "")
 _ROOT = os.environ.get("TIKTOK_SCAN_AUDIT_ROOT", "")
+_CACHE = os.environ.get("TIKTOK_SCAN_CACHE_DIR", "")  # the scanner's own per-user cache (core/cache.py)
 _TMP = os.path.realpath(tempfile.gettempdir())
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _FILE_EVENTS = {"os.remove", "os.rename", "os.rmdir", "os.truncate", "os.symlink", "os.link", "os.chmod",
@@ -47,6 +49,14 @@ def _report_temp(path: str) -> bool:
     return os.path.dirname(real) == os.path.dirname(output) and name.startswith(".") and name.endswith(".tmp")
 
 
+def _cache_own(path: str) -> bool:
+    """The scanner's per-user cache folder and what it writes there (data parsed from the signatures)."""
+    if not _CACHE:
+        return False
+    real, cache = os.path.realpath(path), os.path.realpath(_CACHE)
+    return real == cache or real.startswith(cache + os.sep)
+
+
 def _in_root(path: object) -> bool:
     return bool(_ROOT) and isinstance(path, (str, bytes)) and \
         os.path.realpath(os.fsdecode(path)).startswith(os.path.realpath(_ROOT) + os.sep)
@@ -72,13 +82,14 @@ def _hook(event: str, args: tuple[object, ...]) -> None:
         if writing and isinstance(path, (str, bytes)):
             name = os.fsdecode(path)
             if os.path.realpath(name) != os.path.realpath(_ALLOWED_OUTPUT) and name != os.devnull \
-                    and not _multiprocessing_own(name) and not _report_temp(name):
+                    and not _multiprocessing_own(name) and not _report_temp(name) and not _cache_own(name):
                 problem = f"open for writing {name!r} mode={mode!r} flags={flags!r}"
     elif event in _FILE_EVENTS:
         path = args[0]
         renames_report = event == "os.rename" and isinstance(args[1], (str, bytes)) \
             and os.path.realpath(os.fsdecode(args[1])) == os.path.realpath(_ALLOWED_OUTPUT)
         if isinstance(path, (str, bytes)) and not _multiprocessing_own(os.fsdecode(path)) \
+                and not _cache_own(os.fsdecode(path)) \
                 and not (_report_temp(os.fsdecode(path)) and (renames_report or event == "os.remove")):
             problem = f"{event} {os.fsdecode(path)!r}"
     elif event in ("compile", "exec", "ctypes.dlopen"):
