@@ -1,11 +1,12 @@
 """The explicit list of analyzers, in report order, and how each is built.
 
 A test fails when an analyzer module is missing here. Why some are lazy: a pre-commit hook names a
-few source files, and importing the forty-odd manifest and lockfile parsers it never uses was a
-tenth of its time budget. A parser routed by its file names alone (ParserAnalyzer's own `wants`)
-is built as a LazyAnalyzer from routes.py, a table generated from the classes
-(`python -m scanner.analyzers.registry > scanner/analyzers/routes.py`; a test keeps it equal), and its
-module is imported on the first file it wants. Every other analyzer is imported when built.
+few source files, and importing the forty-odd manifest, lockfile and binary parsers it never uses
+was a tenth of its time budget. A parser routed by its file names alone (ParserAnalyzer's own
+`wants`), or an analyzer of binaries that declares `binary_only`, is built as a LazyAnalyzer from
+routes.py, a table generated from the classes (`python -m scanner.analyzers.registry >
+scanner/analyzers/routes.py`; a test keeps it equal), and its module is imported on the first file
+it may want. Every other analyzer is imported when built.
 """
 
 from __future__ import annotations
@@ -124,16 +125,19 @@ def __getattr__(name: str) -> Any:
 
 
 class LazyAnalyzer:
-    """A ParserAnalyzer known by its route until a file it wants comes: then imported, and asked."""
+    """An analyzer known by its route until a file it may want comes: then imported, and asked.
+    Routes: a ParserAnalyzer's file names, or `binary_only` (declared by analyzers of binaries)."""
 
     def __init__(self, entry: str, route: Route) -> None:
         self.entry = entry
         self.name, self.version, self.priority, self.needs_candidates, self.handles_long_lines, \
-            self.filenames, self.patterns = route
+            self.filenames, self.patterns, self.binary_only = route
         self._regex: re.Pattern[str] | None = None
         self._real: Analyzer | None = None
 
     def wants(self, path: str, is_text: bool) -> bool:
+        if self.binary_only:
+            return not is_text and self.real.wants(path, is_text)
         if not is_text:
             return False
         base = path.rsplit("/", 1)[-1]
@@ -177,15 +181,20 @@ def build_analyzers() -> tuple[Analyzer, ...]:
 
 
 def routes_source() -> str:
-    """routes.py as the classes say it should be: the analyzers whose `wants` is ParserAnalyzer's."""
+    """routes.py as the classes say it should be: the analyzers whose `wants` is ParserAnalyzer's, and
+    those that declare `binary_only`."""
     from scanner.analyzers.lockfile.base import ParserAnalyzer
 
     lines = []
     for entry in ENTRIES:
         cls = load(entry)
-        if isinstance(cls, type) and issubclass(cls, ParserAnalyzer) and cls.wants is ParserAnalyzer.wants:
+        by_names = issubclass(cls, ParserAnalyzer) and cls.wants is ParserAnalyzer.wants
+        binary_only = bool(getattr(cls, "binary_only", False))
+        if by_names or binary_only:
+            parser = cast("type[ParserAnalyzer]", cls)
+            filenames, patterns = (tuple(parser.filenames), tuple(parser.patterns)) if by_names else ((), ())
             route = (cls.name, cls.version, cls.priority, cls.needs_candidates, cls.handles_long_lines,
-                     tuple(cls.filenames), tuple(cls.patterns))
+                     filenames, patterns, binary_only)
             shown = pprint.pformat(route, width=110).replace("\n", "\n        ")
             lines.append(f"    {entry!r}:\n        {shown},")
     return ROUTES_HEADER + "\n".join(lines) + "\n}\n"
@@ -197,8 +206,8 @@ version or file names (tests/analyzers/test_registry.py fails until then)."""
 
 from __future__ import annotations
 
-# entry -> (name, version, priority, needs_candidates, handles_long_lines, filenames, patterns)
-Route = tuple[str, str, int, bool, bool, tuple[str, ...], tuple[str, ...]]
+# entry -> (name, version, priority, needs_candidates, handles_long_lines, filenames, patterns, binary_only)
+Route = tuple[str, str, int, bool, bool, tuple[str, ...], tuple[str, ...], bool]
 
 ROUTES: dict[str, Route] = {
 '''

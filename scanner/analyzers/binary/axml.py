@@ -126,6 +126,8 @@ class AxmlAnalyzer:
     needs_candidates: ClassVar[bool] = False
     handles_long_lines: ClassVar[bool] = True
 
+    binary_only: ClassVar[bool] = True  # wants no text file: the registry imports it only for a binary one
+
     def wants(self, path: str, is_text: bool) -> bool:
         return not is_text and path.rsplit("/", 1)[-1] == "AndroidManifest.xml"
 

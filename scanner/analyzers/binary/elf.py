@@ -78,6 +78,8 @@ class ElfAnalyzer:
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
 
+    binary_only: ClassVar[bool] = True  # wants no text file: the registry imports it only for a binary one
+
     def wants(self, path: str, is_text: bool) -> bool:
         return not is_text
 

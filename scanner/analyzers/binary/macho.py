@@ -369,6 +369,8 @@ class MachOAnalyzer:
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
 
+    binary_only: ClassVar[bool] = True  # wants no text file: the registry imports it only for a binary one
+
     def wants(self, path: str, is_text: bool) -> bool:
         # Mach-O files often have no suffix (`TikTokOpenSDK.framework/TikTokOpenSDK`): sniffed in analyze.
         return not is_text
