@@ -218,7 +218,13 @@ def build_components(result: ScanResult, include_suppressed: bool = False) -> li
 def components_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
                   keep: Callable[[Finding], bool] = lambda f: True) -> list[Component]:
     """Components over `findings` (indexes in the result are positions in `findings`)."""
-    places = places_of(findings, rules, keep)
+    return components_at(findings, rules, places_of(findings, rules, keep))
+
+
+def components_at(findings: Sequence[Finding], rules: Mapping[str, Rule],
+                  places: Mapping[int, tuple[str, Place]]) -> list[Component]:
+    """Components of the findings `places` names, at the (product, place) it gives each (from
+    `places_of`; a reporter may pass a part of it to describe some of a component's findings)."""
     groups: dict[tuple[str, Place], dict[EvidenceKind, list[int]]] = defaultdict(lambda: defaultdict(list))
     levels: dict[tuple[str, Place], Level] = {}
     for i, (product, place) in places.items():

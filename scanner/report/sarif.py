@@ -26,12 +26,9 @@ from typing import Any
 from urllib.parse import quote
 
 from scanner import __version__
-from scanner.findings.components import describe, evidence_kind, places_of, product_title
+from scanner.findings.components import components_at, describe, evidence_kind, places_of, product_title
 from scanner.findings.fingerprint import stable_hash
 from scanner.model import (
-    Component,
-    Evidence,
-    EvidenceKind,
     Finding,
     Level,
     Location,
@@ -443,12 +440,7 @@ def _unit_result(unit: _Unit, findings: list[Finding], rules: dict[str, Rule], r
     members = (unit.primary, *unit.others)
     related = [*primary.related, *(Related(findings[i].location, f"{findings[i].rule_id}: {findings[i].message}")
                                    for i in unit.others)]
-    kinds: dict[EvidenceKind, list[int]] = {}
-    for i in members:
-        kinds.setdefault(evidence_kind(findings[i], rules.get(findings[i].rule_id)), []).append(i)
-    order = list(EvidenceKind)
-    component = Component(product=unit.product, place=place, level=unit.level,
-                          evidence=tuple(Evidence(k, tuple(sorted(kinds[k]))) for k in sorted(kinds, key=order.index)))
+    (component,) = components_at(findings, rules, {i: (unit.product, place) for i in members})
     files = len({findings[i].location.display_path for i in members})
     message = (f"{describe(component, findings)}: {len(members):,} location{'s' if len(members) != 1 else ''} in "
                f"{files:,} file{'s' if files != 1 else ''} of this {place.kind.value}, one result for all "
@@ -458,7 +450,8 @@ def _unit_result(unit: _Unit, findings: list[Finding], rules: dict[str, Rule], r
     props = out["properties"]
     props["locationCount"] = len(members)
     props["component"] = {"product": unit.product, "title": product_title(unit.product),
-                          "placeKind": place.kind.value, "place": root, "evidence": sorted(k.value for k in kinds),
+                          "placeKind": place.kind.value, "place": root,
+                          "evidence": sorted(k.value for k in component.kinds),
                           "rules": sorted({findings[i].rule_id for i in members})}
     if place.package is not None:
         props["component"]["purl"] = place.package.purl

@@ -146,6 +146,24 @@ def test_all_locations_gives_one_result_per_finding(tree: Path, every: tuple[Pat
     assert len(rolled) < len(results)
 
 
+def test_a_rolled_up_result_describes_its_component_as_the_other_reports_do(
+        tree: Path, sarif: tuple[Path, dict[str, Any]]) -> None:
+    """The message of a package's or binary's result starts with its component's summary as the JSON,
+    text and plan reports give it, flags included (a vendored copy is used without a declaration)."""
+    from scanner.findings.components import build_components, describe
+
+    result = run_scan(ScanConfig(roots=[str(tree)], srcroot=str(tree), jobs=1))
+    summaries = {(c.product, c.place.root): describe(c, result.findings) for c in build_components(result)}
+    rolled = [r for r in sarif[1]["runs"][0]["results"] if "component" in r["properties"]]
+    assert len(rolled) > 3
+    for res in rolled:
+        comp = res["properties"]["component"]
+        summary = summaries[(comp["product"], comp["place"])]
+        assert res["message"]["text"].startswith(summary + ": "), (res["message"]["text"], summary)
+    framework = [r for r in rolled if r["properties"]["component"]["place"].endswith("TikTokOpenSDK.framework")]
+    assert framework and all("; used without a declaration: " in r["message"]["text"] for r in framework)
+
+
 def test_archive_and_binary_locations_carry_our_fingerprint_not_a_line_hash(
         every: tuple[Path, dict[str, Any]]) -> None:
     seen = set()
