@@ -52,7 +52,6 @@ class RepoOutcome:
     error: str | None = None
     attempts: int = 1
     duration_seconds: float = 0.0
-    allowed: int = 0  # findings the --config allowlist left out of `result`
 
     @property
     def ok(self) -> bool:
@@ -241,10 +240,10 @@ def run_audit(repos: list[RepoSpec], options: AuditOptions, submit: Submit,
             parts[name].append((task.shard, result))
         if len(parts[name]) == expected[name]:
             ordered = [r for _, r in sorted(parts[name], key=lambda x: x[0])]
-            result, allowed = (None, 0) if name in errors else audit_result(merge(task.repo, ordered), options.allow)
+            result = None if name in errors else audit_result(merge(task.repo, ordered), options.allow)[0]
             outcome = RepoOutcome(repo=task.repo, result=result, error=errors.get(name),
                                   attempts=2 if name in errors else 1,
-                                  duration_seconds=time.monotonic() - started[name], allowed=allowed)
+                                  duration_seconds=time.monotonic() - started[name])
             outcomes[name] = outcome
             if on_repo:
                 on_repo(outcome)
