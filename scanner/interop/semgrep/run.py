@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from scanner.core.match import level_for
 from scanner.errors import AnalysisError, UsageError
 from scanner.interop.semgrep.export import META_KIND, META_RULE, export_semgrep
 from scanner.interop.semgrep.merge import merge_findings
-from scanner.model import Context, FactKind, Finding, Level, Location
+from scanner.model import Context, Fact, FactKind, Finding, Location
 from scanner.rules.model import Rule, RuleSet
 
 ENV_EXECUTABLE = "TIKTOK_SCAN_SEMGREP"
@@ -158,17 +159,19 @@ def _findings(report: dict[str, Any], cwd: Path, by_id: dict[str, Rule]) -> Iter
         fact_kind = _KIND[kind]
         if fact_kind is FactKind.HOST and "/" in text.split("://", 1)[-1]:
             fact_kind = FactKind.URL
+        fact = Fact(kind=fact_kind, value=text[:500], context=_CONTEXT[kind], analyzer=ANALYZER, evidence=text[:200],
+                    location=Location(path=path, start_line=start["line"], start_column=start["col"],
+                                      end_line=end["line"], end_column=end["col"]))
         yield Finding(
             rule_id=rule.id,
-            level=Level.ERROR if kind == "sink" else rule.level,  # a called endpoint (core.match.level_for)
-            location=Location(path=path, start_line=start["line"], start_column=start["col"],
-                              end_line=end["line"], end_column=end["col"]),
+            level=level_for(rule, fact),  # the built-in engine's levels: a called endpoint is an error
+            location=fact.location,
             message=f"{rule.title}: found by semgrep ({kind}) `{text[:120]}`.",
-            kind=fact_kind,
-            value=text[:500],
-            context=_CONTEXT[kind],
+            kind=fact.kind,
+            value=fact.value,
+            context=fact.context,
             analyzer=ANALYZER,
-            evidence=text[:200],
+            evidence=fact.evidence,
         )
 
 
