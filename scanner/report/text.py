@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from scanner.findings.components import build_components, describe
+from scanner.findings.components import build_components, describe, rules_of
 from scanner.model import Level, PlaceKind, ScanResult
 from scanner.report.escape import escape_surrogates
 from scanner.report.interface import ReportOptions
-from scanner.rules.model import Rule
 
 _COLORS = {Level.ERROR: "\033[31;1m", Level.WARNING: "\033[33;1m", Level.NOTE: "\033[36m", Level.NONE: ""}
 _DIM = "\033[2m"
@@ -34,7 +33,7 @@ class TextReporter:
         return f"{code}{text}{_RESET}" if self.color and code else text
 
     def render(self, result: ScanResult) -> str:
-        rules = {r.id: r for r in result.rules if isinstance(r, Rule)}
+        rules = rules_of(result)
         lines: list[str] = self.components(result)
         shown = [f for f in result.findings if f.level.at_least(self.min_level) and f.suppressed is None]
         explained: set[str] = set()
