@@ -313,10 +313,13 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _write_inventory(summary: AuditSummary, rules: Sequence[object], out: Path, protect: Sequence[str]) -> None:
-    """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name."""
+    """One CycloneDX inventory for the fleet: every repository's components, paths prefixed by its name,
+    at the level the other audit outputs give them (that of their findings, not of accepted ones)."""
+    from dataclasses import replace
+
     from scanner.report.cyclonedx import Inventoried, inventory_document
 
-    items = [Inventoried(c.component, c.entries, prefix=f"{repo.name}/",
+    items = [Inventoried(replace(c.component, level=c.level), c.entries, prefix=f"{repo.name}/",
                          properties=(("tiktok-scan:repository", repo.name),
                                      ("tiktok-scan:tests", "true" if c.tests else "false")))
              for repo in summary.repos for c in repo.components]
