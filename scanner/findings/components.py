@@ -265,18 +265,26 @@ def _under(path: str, root: str) -> bool:
 
 def places_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
               keep: Callable[[Finding], bool] = lambda f: True) -> dict[int, tuple[str, Place]]:
-    """(product, place) of every kept finding whose rule names a component product, by index."""
+    """(product, place) of every kept finding whose rule names a component product, by index.
+
+    The instance of a path and the package reference of an instance are worked out once each: a
+    package's findings (thousands of calls in node_modules) share them."""
     instances: dict[int, _Instance | None] = {}
+    by_path: dict[tuple[str, tuple[str, ...], bool], _Instance | None] = {}
     for i, f in enumerate(findings):
         rule = rules.get(f.rule_id)
         if rule is None or rule.product in NOT_COMPONENTS or not keep(f):
             continue
         binary = f.context is Context.BINARY or not f.location.has_lines or rule.category == "binary-sdk"
-        instances[i] = instance_of(f.location, binary=binary)
+        seen_at = (f.location.path, f.location.members, binary)
+        if seen_at not in by_path:
+            by_path[seen_at] = instance_of(f.location, binary=binary)
+        instances[i] = by_path[seen_at]
     # first-party project roots: the directories of first-party manifests that declare something
     project_roots = sorted({_project_dir(findings[i].location.path) for i, inst in instances.items()
                             if inst is None and findings[i].context is Context.DEPENDENCY}, key=len, reverse=True)
     versions = _known_versions(findings, instances)
+    placed: dict[_Instance, Place] = {}
     out: dict[int, tuple[str, Place]] = {}
     for i, inst in instances.items():
         product = rules[findings[i].rule_id].product
@@ -285,7 +293,9 @@ def places_of(findings: Sequence[Finding], rules: Mapping[str, Rule],
             root = next((r for r in project_roots if _under(path, r)), "")
             out[i] = (product, Place(PlaceKind.FIRST_PARTY, root))
         else:
-            out[i] = (product, Place(inst.kind, inst.root, _package_ref(inst, versions), inst.vendored))
+            if inst not in placed:
+                placed[inst] = Place(inst.kind, inst.root, _package_ref(inst, versions), inst.vendored)
+            out[i] = (product, placed[inst])
     return out
 
 
