@@ -204,9 +204,5 @@ def repo_anchor(name: str) -> str:
 
 def locations(findings: Sequence[Finding], limit: int = 5) -> tuple[list[str], int]:
     """The first `limit` distinct `path:line` places of `findings`, and how many more there are."""
-    seen: list[str] = []
-    for f in findings:
-        place = where(f.location)
-        if place not in seen:
-            seen.append(place)
+    seen = list(dict.fromkeys(where(f.location) for f in findings))  # distinct, in order, in linear time
     return seen[:limit], max(len(seen) - limit, 0)
