@@ -12,7 +12,6 @@ import gzip
 import io
 import lzma
 import tarfile
-import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,10 +80,10 @@ def iter_members(
         yield from _gzip_member(name, data, limits, budget)
 
 
-# What the standard library raises on corrupt or hostile containers besides its own error types
-# (a bad LZMA stream, an absurd header field, a member that is encrypted or uses an unknown method).
+# What tarfile and gzip raise on corrupt or hostile containers besides their own error types
+# (a bad LZMA stream, an absurd header field). Zip members are read by `zipread`, which raises ParseError.
 _ERRORS = (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, OverflowError, zlib.error,
-           lzma.LZMAError, zipfile.BadZipFile, tarfile.TarError)
+           lzma.LZMAError, tarfile.TarError)
 
 
 def _unsafe_name(member: str) -> bool:
