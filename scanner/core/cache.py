@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +54,8 @@ def read(name: str) -> bytes | None:
     base = cache_dir()
     if base is None:
         return None
-    try:
-        fd = os.open(base / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # O_NONBLOCK: a FIFO put in the folder opens at once (and is refused below), never blocks
+        fd = os.open(base / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
@@ -76,6 +75,8 @@ def write(name: str, data: bytes) -> None:
     base = cache_dir()
     if base is None:
         return
+    import tempfile  # only a run that fills the cache pays its import (random, shutil): ~1 ms
+
     try:
         fd, tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
         try:

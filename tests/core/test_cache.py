@@ -91,3 +91,16 @@ def test_the_switch_turns_it_off(cache_at: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TIKTOK_SCAN_NO_CACHE", "1")
     _load()
     assert not cache_at.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_entry_is_refused_without_blocking(cache_at: Path) -> None:
+    import threading
+
+    cache_at.mkdir(mode=0o700)
+    os.mkfifo(cache_at / "entry", 0o600)
+    result: list[bytes | None] = []
+    reader = threading.Thread(target=lambda: result.append(cache.read("entry")), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert result == [None]  # answered at once (no writer ever opens the FIFO), and not trusted
