@@ -171,12 +171,10 @@ def _context() -> Any:
 class WorkerPool:
     """`jobs` supervised workers; `run` feeds them batches and absorbs what they return."""
 
-    def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int,
-                 analyzer_classes: Sequence[Callable[[], Analyzer]] | None = None) -> None:
+    def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int) -> None:
         self.config = config
         self.scanner = scanner
         self.jobs = max(1, jobs)
-        self.analyzer_classes = analyzer_classes if analyzer_classes is not None else scanner.factories
         self.ctx = None if forked.available() else _context()
         self.file_timeout = config.limits.file_timeout
         self.deadline = _kill_deadline(self.file_timeout)
@@ -185,14 +183,14 @@ class WorkerPool:
     def _start(self) -> _Worker:
         if self.ctx is None:  # a bare fork: ~2 ms, no multiprocessing imports
             proc = forked.ForkedProcess(_serve, (self.scanner, self.config, self.scanner.ruleset,
-                                                 self.analyzer_classes, WORKER_MEMORY))
+                                                 self.scanner.factories, WORKER_MEMORY))
             return _Worker(proc, proc.conn, proc.beat)
         parent, child = self.ctx.Pipe()
         beat = self.ctx.RawArray("d", 2)
         beat[1] = -1.0
         inherited = self.scanner if self.ctx.get_start_method() == "fork" else None
         proc = self.ctx.Process(target=_serve, daemon=True, args=(
-            child, beat, inherited, self.config, self.scanner.ruleset, self.analyzer_classes, WORKER_MEMORY))
+            child, beat, inherited, self.config, self.scanner.ruleset, self.scanner.factories, WORKER_MEMORY))
         proc.start()
         child.close()
         return _Worker(proc, parent, beat)
@@ -329,10 +327,11 @@ def _receive(worker: _Worker) -> FileOutcome | None:
 
 
 def parallel_scan(config: ScanConfig, scanner: Scanner, refs: Iterable[Item], jobs: int,
-                  absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
-                  analyzer_classes: Sequence[Callable[[], Analyzer]] | None = None) -> None:
-    """Scan `refs` in `jobs` supervised workers (one for a serial scan); see the module docstring."""
-    WorkerPool(config, scanner, jobs, analyzer_classes).run(refs, absorb, progress)
+                  absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None) -> None:
+    """Scan `refs` in `jobs` supervised workers (one for a serial scan); see the module docstring.
+
+    Workers run `scanner`'s analyzers: inherited by a fork, or built from `scanner.factories`."""
+    WorkerPool(config, scanner, jobs).run(refs, absorb, progress)
 
 
 def _batches(refs: Iterable[Item]) -> Iterator[list[Item]]:

@@ -87,8 +87,7 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     head = list(itertools.islice(refs, PARALLEL_THRESHOLD))
     # Never in this process: a native parser that crashes or hangs must cost one file, not the scan.
     workers = 1 if jobs <= 1 or len(head) < PARALLEL_THRESHOLD else jobs
-    parallel_scan(config, scanner, itertools.chain(head, refs), workers, absorb, progress,
-                  scanner.factories)
+    parallel_scan(config, scanner, itertools.chain(head, refs), workers, absorb, progress)
     stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:
         notifications.extend(walker.notifications)
