@@ -16,12 +16,9 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from scanner.analyzers.binary.common import sniff
-from scanner.analyzers.binary.container import ar_members
 from scanner.analyzers.binary.macho import apple_facts
 from scanner.analyzers.interface import FileInput
 from scanner.model import Fact
-
-__all__ = ["StaticLibraryAnalyzer", "ar_members"]
 
 
 class StaticLibraryAnalyzer:
