@@ -307,8 +307,8 @@ class Scanner:
                                              message=redact(finding.message), suppressed=suppressed))
 
 
-# GitHub-style line hashes cost ~1.5 us per character in Python: past this size a finding gets the
-# content-based fingerprint instead (GitHub recomputes line hashes for files it can read anyway).
+# GitHub-style line hashes cost ~1.5 us per character in Python: past this size a finding gets none
+# and SARIF leaves the value to GitHub (which recomputes line hashes for files it can read anyway).
 LINE_HASH_MAX_BYTES = 4 * 1024 * 1024
 MAX_ARCHIVE_NOTES = 50  # per top-level file: a 42.zip must not turn into a million notifications
 
