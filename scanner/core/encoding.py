@@ -20,6 +20,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_WIDE_BOMS = tuple(bom for bom, codec in BOMS if codec != "utf-8")
 SAMPLE = 4096  # bytes looked at to recognise UTF-16 without a byte-order mark
 # Share of code units in the sample whose high byte is NUL: ASCII-range text in UTF-16 is all of them,
 # text in another script written in UTF-16 still has spaces, digits and punctuation.
@@ -74,6 +75,8 @@ def to_utf8(data: bytes) -> bytes | None:
     None means "read the bytes as they are": UTF-8 (with or without a mark), ASCII, another 8-bit
     encoding, or binary.
     """
+    if not data.startswith(_WIDE_BOMS) and data.find(b"\x00", 0, SAMPLE) < 0:
+        return None  # every file passes here: no mark of a wide encoding and no NUL, so no copy, no decode
     found = bom_codec(data)
     if found is not None:
         codec, skip = found
