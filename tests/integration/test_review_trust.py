@@ -40,9 +40,6 @@ def _scan(root: Path) -> list[Finding]:
     return run_scan(ScanConfig(roots=[str(root)], srcroot=str(root), jobs=1)).findings
 
 
-@pytest.mark.xfail(strict=True, reason="own_reports.report_kind trusts markers a scanned file can carry: a "
-                   "manifest or module dressed as a tiktok-scan report is skipped whole, with a note only "
-                   "(core/own_reports.py, core/scanner.py _guarded)")
 @pytest.mark.parametrize("shape", sorted(DISGUISES))
 def test_a_file_dressed_as_an_own_report_is_still_scanned(shape: str, tmp_path: Path) -> None:
     name, text, rule_prefix = DISGUISES[shape]
