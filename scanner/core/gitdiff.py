@@ -10,7 +10,6 @@ Every invocation therefore gets an environment and `-c` overrides that switch ea
 
 from __future__ import annotations
 
-import functools
 import os
 import subprocess
 from collections.abc import Sequence
@@ -58,13 +57,13 @@ def _run(args: Sequence[str], cwd: Path, overrides: Sequence[str]) -> subprocess
         raise UsageError(f"git {' '.join(args[:2])}: no answer in {exc.timeout:.0f} s") from exc
 
 
-@functools.lru_cache(maxsize=8)
 def _driver_overrides(cwd: Path) -> tuple[str, ...]:
     """Empty every filter and diff driver the repository configures.
 
     `.gitattributes` (committed, so anyone's) selects drivers by name; emptying the command of each
-    configured name means a `* filter=evil` line finds a driver that does nothing. Asked once per
-    directory in a run (a diff scan calls git several times).
+    configured name means a `* filter=evil` line finds a driver that does nothing. Asked afresh for
+    every command that may run one: a list kept from an earlier call would miss a driver configured
+    since (two scans in one process).
     """
     proc = _run(("config", "--null", "--list", "--name-only"), cwd, _OVERRIDES)
     out: list[str] = []
@@ -131,12 +130,13 @@ def changed_since(root: Path, ref: str) -> list[str]:
 def show(root: Path, revision: str, path: str) -> bytes | None:
     """The bytes of `path` at `revision` (`:path` for the index), or None when it is not there.
 
-    `cat-file` on a blob applies no filter and no textconv: the bytes are what was committed.
+    `cat-file` on a blob applies no filter and no textconv: the bytes are what was committed, so no
+    driver needs emptying (this runs once per changed file of a `--new-only` scan).
     """
     if revision.startswith("-") or path.startswith("-"):
         raise UsageError(f"{revision}:{path}: not a git revision and path")
     spec = f"{revision}:{path}" if revision else f":{path}"
-    proc = _run(("cat-file", "blob", spec), root, [*_OVERRIDES, *_driver_overrides(root)])
+    proc = _run(("cat-file", "blob", spec), root, _OVERRIDES)
     return proc.stdout if proc.returncode == 0 else None
 
 

@@ -119,9 +119,6 @@ def test_buildsrc_constants_resolve_control(tmp_path: Path) -> None:
     assert {f"app{j}/build.gradle.kts" for j in range(3)} <= reported
 
 
-@pytest.mark.xfail(strict=True, reason="gitdiff._driver_overrides is an lru_cache keyed by the directory: a "
-                   "second scan in the same process reuses the first scan's list and leaves a filter driver "
-                   "configured since then live (git diff runs its clean command)")
 def test_a_filter_configured_between_two_scans_of_one_process_does_not_run(
         tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
     import os
