@@ -240,6 +240,35 @@ def test_a_symlinked_catalog_is_not_followed(tmp_path: Path) -> None:
     assert ("gradle/libs.versions.toml", SkipReason.UNREADABLE) in {(n.path, n.reason) for n in result.notifications}
 
 
+DEPS = 'object Deps {\n    const val sdk = "com.tiktok.open.sdk:tiktok-open-sdk-core:2.3.0"\n}\n'
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_links_and_paths_the_tree_names_do_not_lead_the_build_reader_out_of_the_scan_root(tmp_path: Path) -> None:
+    """A linked buildSrc, an included build and a catalog folder outside the scan root, named by the
+    scanned tree, are not read; nor is a linked source file, whether it leads out of the root or not."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    _write(outside, {"buildSrc/src/main/kotlin/Deps.kt": DEPS, "logic/src/main/kotlin/Deps.kt": DEPS,
+                     "gradle/libs.versions.toml": CATALOG})
+    _write(repo, {"settings.gradle.kts": 'includeBuild("../outside/logic")\ndependencyResolutionManagement {\n'
+                  '  versionCatalogs {\n    create("ext") {\n      from(files("linked/libs.versions.toml"))\n'
+                  '    }\n  }\n}\n', "logic/src/main/kotlin/Other.kt": "object Other\n", "Real.kt": DEPS})
+    os.symlink(outside / "buildSrc", repo / "buildSrc")
+    os.symlink(outside / "gradle", repo / "linked")
+    os.symlink(outside / "buildSrc/src/main/kotlin/Deps.kt", repo / "logic/src/main/kotlin/Deps.kt")
+    os.symlink(repo / "Real.kt", repo / "logic/src/main/kotlin/Inner.kt")
+    build = gradle_build.BuildReader(str(repo), str(repo), str(repo)).read()
+    assert build.constants == {}
+    assert build.catalogs == {}
+    assert sorted((p, r) for p, r, _ in build.notes) == [("linked/libs.versions.toml", SkipReason.LIMIT)]
+    reader = gradle_build.BuildReader(str(repo), str(repo), str(repo))
+    sources = reader._sources(str(repo / "logic"))
+    assert sources == [str(repo / "logic/src/main/kotlin" / n) for n in ("Deps.kt", "Inner.kt", "Other.kt")]
+    assert [c for path in sources for c in reader._file_constants(path)] == []
+    assert [(p, r) for p, r, _ in reader.build.notes] == [("logic/src/main/kotlin/Deps.kt", SkipReason.LIMIT),
+                                                          ("logic/src/main/kotlin/Inner.kt", SkipReason.UNREADABLE)]
+
+
 def test_a_build_script_inside_an_archive_is_read_alone(tmp_path: Path) -> None:
     import zipfile
 
