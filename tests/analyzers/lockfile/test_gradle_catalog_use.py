@@ -134,6 +134,34 @@ tiktok-upload = { id = "com.example.tiktok-upload", version = "1.0" }
 """
 
 
+def test_each_file_of_a_build_is_read_once_per_build_root_not_per_build_script(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seven build scripts in two builds (the app and its included build-logic): the settings
+    scripts, catalogs and buildSrc sources are read when a build root is first met, then cached."""
+    from scanner.core.scanner import Scanner
+    from scanner.core.walk import Walker, WalkOptions
+
+    reads: dict[str, int] = {}
+    real = gradle_build.read_regular_file
+
+    def counting(path: Path, max_bytes: int, **kwargs: bool) -> bytes:
+        rel = Path(os.path.relpath(path, APP)).as_posix()
+        reads[rel] = reads.get(rel, 0) + 1
+        return real(path, max_bytes, **kwargs)
+
+    monkeypatch.setattr(gradle_build, "read_regular_file", counting)
+    scanner = Scanner(ScanConfig(roots=[str(APP)], srcroot=str(APP), jobs=1))
+    scripts = 0
+    for ref in Walker(WalkOptions()).walk([str(APP)], str(APP)):
+        scripts += ref.path.endswith((".gradle", ".gradle.kts"))
+        scanner.scan_file(ref)
+    assert scripts == 7
+    # the default catalog is named by both builds (build-logic imports it with from(files(..)))
+    assert reads == {"settings.gradle.kts": 1, "build-logic/settings.gradle.kts": 1,
+                     "gradle/deps.versions.toml": 1, "gradle/libs.versions.toml": 2,
+                     "buildSrc/src/main/kotlin/Dependencies.kt": 1}
+
+
 @pytest.mark.parametrize(("accessor", "artifact"), [
     ("libs.tiktok.open.sdk.core", "tiktok-open-sdk-core"),  # `-` in the alias
     ("libs.tiktok.open.sdk.auth", "tiktok-open-sdk-auth"),  # `_` in the alias
