@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
@@ -44,7 +45,7 @@ def rule_names(text: str) -> Iterator[tuple[int, int, str, str]]:
     code = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), text)
     starts = [m.start() for m in _ANY_OPTION.finditer(code)] + [len(code)]
     for m in _OPTION.finditer(code):
-        end = next(s for s in starts if s > m.start())
+        end = starts[bisect_right(starts, m.start())]  # the next option (R8's merged rules hold thousands)
         for name in _NAME.finditer(code, m.end(), end):
             prefix = re.split(r"[*?<]", name.group(0), maxsplit=1)[0].rstrip(".$")
             if "." in prefix:

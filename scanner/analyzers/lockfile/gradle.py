@@ -71,7 +71,15 @@ def _resolve(version: str | None, variables: dict[str, str]) -> str | None:
 
 
 def parse(path: str, text: str) -> list[DeclaredPackage]:
-    code = blank_comments(path, text, slash=True, triple_quotes=True)
+    return _declarations(path, text, _code(path, text))
+
+
+def _code(path: str, text: str) -> str:
+    """The script with comments blanked: what both parse() and resolve() read (ParseError if malformed)."""
+    return blank_comments(path, text, slash=True, triple_quotes=True)
+
+
+def _declarations(path: str, text: str, code: str) -> list[DeclaredPackage]:
     check_balanced(path, code)
     lines = LineIndex(text)
     variables = _variables(code)
@@ -119,10 +127,12 @@ _Add = Callable[[int, int, str, str, "str | None", "tuple[str, ...]", "tuple[Rel
 MAX_BUILDS = 64  # build roots cached per analyzer (per worker process)
 
 
-def resolve(path: str, text: str, build: GradleBuild) -> tuple[list[DeclaredPackage], list[str]]:
+def resolve(path: str, text: str, build: GradleBuild,
+            code: str | None = None) -> tuple[list[DeclaredPackage], list[str]]:
     """Packages a script names through `build` (catalog accessors, constants), at the line of use;
-    and the catalog accessors that name a catalog the build declares but that could not be read."""
-    code = blank_comments(path, text, slash=True, triple_quotes=True)
+    and the catalog accessors that name a catalog the build declares but that could not be read.
+    `code`: the script with comments blanked, when the caller has it already."""
+    code = _code(path, text) if code is None else code
     lines = LineIndex(text)
     out: list[DeclaredPackage] = []
     unread: list[str] = []
@@ -259,17 +269,19 @@ class GradleAnalyzer(ParserAnalyzer):
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         path, text = file.inner_path, file.text
+        code: str | None = None  # comments blanked once for both readings
         if file.hits:
-            yield from self.facts(file, parse(path, text))
+            code = _code(path, text)
+            yield from self.facts(file, _declarations(path, text, code))
         build = self._build(file)
         if build is None:
             return
-        try:
-            packages, unread = resolve(path, text, build)
-        except ParseError:
-            if file.hits:  # parse() above would have raised first; defensive
-                raise
-            return  # nothing of TikTok's in it and not valid in its language: as before, no note
+        if code is None:
+            try:
+                code = _code(path, text)
+            except ParseError:
+                return  # nothing of TikTok's in it and not valid in its language: as before, no note
+        packages, unread = resolve(path, text, build, code)
         yield from self.facts(file, packages)
         shown = file.display_path
         if unread:

@@ -47,6 +47,7 @@ _BLOCK = re.compile(r"\b(?:object|class|interface|enum\s+class|enum)\s+([A-Za-z_
 _CONSTANT = re.compile(
     r"""\b(?:const\s+val|val|var|def|(?:(?:public|private|internal|protected|static|final)\s+)+String|String)"""
     r"""\s+([A-Za-z_]\w*)\s*(?::\s*String\s*)?=\s*"([^"\n]*)\"""")
+_BRACE = re.compile(r"[{}]")
 _INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w.]*)\}|\$([A-Za-z_]\w*)")
 # The settings-script catalog builder: `library("alias", "g", "a").version("v")`.
 CATALOG_BUILDER = re.compile(
@@ -275,8 +276,7 @@ def _lookup(name: str, values: dict[str, str]) -> str | None:
 def constants_in(code: str, lines: LineIndex, shown: str) -> list[tuple[str, str, Source]]:
     """(qualified name, literal value, where) of each string constant; `object A { object B { val c` -> `A.B.c`."""
     opens = {m.end() - 1: m.group(1) for m in _BLOCK.finditer(code)}
-    events = sorted([*((pos, "{") for pos in (i for i, ch in enumerate(code) if ch == "{")),
-                     *((i, "}") for i, ch in enumerate(code) if ch == "}")])
+    events = [(m.start(), m.group(0)) for m in _BRACE.finditer(code)]  # in offset order
     constants = {m.start(): m for m in _CONSTANT.finditer(code)}
     out: list[tuple[str, str, Source]] = []
     stack: list[str | None] = []

@@ -20,7 +20,7 @@ from scanner.analyzers.lockfile._support.toml import TomlDoc, load_toml
 from scanner.analyzers.lockfile.base import DeclaredPackage, ParserAnalyzer
 from scanner.ecosystems import MAVEN
 from scanner.errors import ParseError
-from scanner.model import Fact, Level, Notification, SkipReason
+from scanner.model import Fact, SkipReason
 
 # Gradle refuses catalogs with more entries than this (JVM class-file limits on the generated
 # accessors; docs.gradle.org "Too many entries in a single catalog"): the rest is not read.
@@ -208,6 +208,5 @@ class GradleCatalogAnalyzer(ParserAnalyzer):
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         catalog = read_catalog(file.inner_path, file.text)
         yield from self.facts(file, _packages(catalog))
-        shown = file.display_path
-        for reason, message in dict.fromkeys(catalog.problems):
-            file.notifications.append(Notification(shown, reason, f"{shown}: {message}", Level.WARNING, self.name))
+        for reason in dict.fromkeys(reason for reason, _ in catalog.problems):
+            self.notify(file, reason, [message for r, message in catalog.problems if r is reason])

@@ -56,7 +56,8 @@ class UnityManifestAnalyzer(ParserAnalyzer):
     name: ClassVar[str] = "lockfile/unity-manifest"
     version: ClassVar[str] = "1.0.0"
     filenames: ClassVar[tuple[str, ...]] = ("Packages/manifest.json",)  # a path: `manifest.json` alone is common
+    _suffixes: ClassVar[tuple[str, ...]] = tuple("/" + f for f in filenames)  # built once: wants() sees every file
     parse = staticmethod(parse)
 
     def wants(self, path: str, is_text: bool) -> bool:
-        return is_text and (path in self.filenames or path.endswith(tuple("/" + f for f in self.filenames)))
+        return is_text and (path in self.filenames or path.endswith(self._suffixes))

@@ -105,6 +105,18 @@ def test_rule_names(rules: str, expected: list[tuple[int, str, str]]) -> None:
             proguard.rule_names(rules)] == expected
 
 
+def test_a_rules_names_run_to_the_next_option_of_any_kind() -> None:
+    rules = ("-keep class com.tiktok.open.sdk.auth.AuthApi,\n"
+             "    com.tiktok.open.sdk.share.ShareApi\n"
+             "-printmapping build.outputs.mapping.txt\n"
+             "-dontwarn com.bytedance.sdk.openadsdk.**\n"
+             "-optimizationpasses 5\n")
+    assert [(rules.count("\n", 0, start), prefix, option) for start, _, prefix, option in
+            proguard.rule_names(rules)] == [(0, "com.tiktok.open.sdk.auth.AuthApi", "keep"),
+                                            (1, "com.tiktok.open.sdk.share.ShareApi", "keep"),
+                                            (3, "com.bytedance.sdk.openadsdk", "dontwarn")]
+
+
 def test_a_mapping_written_by_proguard_reports_the_sdk_classes_once() -> None:
     path = "build/outputs/mapping/release/mapping.txt"
     assert _by("app", "android/r8-mapping") == [(path, 4, 1, "TT401")]

@@ -134,6 +134,34 @@ tiktok-upload = { id = "com.example.tiktok-upload", version = "1.0" }
 """
 
 
+def test_each_file_of_a_build_is_read_once_per_build_root_not_per_build_script(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seven build scripts in two builds (the app and its included build-logic): the settings
+    scripts, catalogs and buildSrc sources are read when a build root is first met, then cached."""
+    from scanner.core.scanner import Scanner
+    from scanner.core.walk import Walker, WalkOptions
+
+    reads: dict[str, int] = {}
+    real = gradle_build.read_regular_file
+
+    def counting(path: Path, max_bytes: int, **kwargs: bool) -> bytes:
+        rel = Path(os.path.relpath(path, APP)).as_posix()
+        reads[rel] = reads.get(rel, 0) + 1
+        return real(path, max_bytes, **kwargs)
+
+    monkeypatch.setattr(gradle_build, "read_regular_file", counting)
+    scanner = Scanner(ScanConfig(roots=[str(APP)], srcroot=str(APP), jobs=1))
+    scripts = 0
+    for ref in Walker(WalkOptions()).walk([str(APP)], str(APP)):
+        scripts += ref.path.endswith((".gradle", ".gradle.kts"))
+        scanner.scan_file(ref)
+    assert scripts == 7
+    # the default catalog is named by both builds (build-logic imports it with from(files(..)))
+    assert reads == {"settings.gradle.kts": 1, "build-logic/settings.gradle.kts": 1,
+                     "gradle/deps.versions.toml": 1, "gradle/libs.versions.toml": 2,
+                     "buildSrc/src/main/kotlin/Dependencies.kt": 1}
+
+
 @pytest.mark.parametrize(("accessor", "artifact"), [
     ("libs.tiktok.open.sdk.core", "tiktok-open-sdk-core"),  # `-` in the alias
     ("libs.tiktok.open.sdk.auth", "tiktok-open-sdk-auth"),  # `_` in the alias
@@ -238,6 +266,35 @@ def test_a_symlinked_catalog_is_not_followed(tmp_path: Path) -> None:
     result = run_scan(ScanConfig(roots=[str(tmp_path)], srcroot=str(tmp_path), jobs=1))
     assert [f for f in result.findings if f.location.path == "app/build.gradle.kts"] == []
     assert ("gradle/libs.versions.toml", SkipReason.UNREADABLE) in {(n.path, n.reason) for n in result.notifications}
+
+
+DEPS = 'object Deps {\n    const val sdk = "com.tiktok.open.sdk:tiktok-open-sdk-core:2.3.0"\n}\n'
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_links_and_paths_the_tree_names_do_not_lead_the_build_reader_out_of_the_scan_root(tmp_path: Path) -> None:
+    """A linked buildSrc, an included build and a catalog folder outside the scan root, named by the
+    scanned tree, are not read; nor is a linked source file, whether it leads out of the root or not."""
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    _write(outside, {"buildSrc/src/main/kotlin/Deps.kt": DEPS, "logic/src/main/kotlin/Deps.kt": DEPS,
+                     "gradle/libs.versions.toml": CATALOG})
+    _write(repo, {"settings.gradle.kts": 'includeBuild("../outside/logic")\ndependencyResolutionManagement {\n'
+                  '  versionCatalogs {\n    create("ext") {\n      from(files("linked/libs.versions.toml"))\n'
+                  '    }\n  }\n}\n', "logic/src/main/kotlin/Other.kt": "object Other\n", "Real.kt": DEPS})
+    os.symlink(outside / "buildSrc", repo / "buildSrc")
+    os.symlink(outside / "gradle", repo / "linked")
+    os.symlink(outside / "buildSrc/src/main/kotlin/Deps.kt", repo / "logic/src/main/kotlin/Deps.kt")
+    os.symlink(repo / "Real.kt", repo / "logic/src/main/kotlin/Inner.kt")
+    build = gradle_build.BuildReader(str(repo), str(repo), str(repo)).read()
+    assert build.constants == {}
+    assert build.catalogs == {}
+    assert sorted((p, r) for p, r, _ in build.notes) == [("linked/libs.versions.toml", SkipReason.LIMIT)]
+    reader = gradle_build.BuildReader(str(repo), str(repo), str(repo))
+    sources = reader._sources(str(repo / "logic"))
+    assert sources == [str(repo / "logic/src/main/kotlin" / n) for n in ("Deps.kt", "Inner.kt", "Other.kt")]
+    assert [c for path in sources for c in reader._file_constants(path)] == []
+    assert [(p, r) for p, r, _ in reader.build.notes] == [("logic/src/main/kotlin/Deps.kt", SkipReason.LIMIT),
+                                                          ("logic/src/main/kotlin/Inner.kt", SkipReason.UNREADABLE)]
 
 
 def test_a_build_script_inside_an_archive_is_read_alone(tmp_path: Path) -> None:
