@@ -1,7 +1,7 @@
 """Holes found by the trust review of sessions 2-3 (`git diff d548a93`): a scanned tree steering the scan.
 
 Each test builds the hostile shape at test time and states the behaviour the scanner should have;
-they are strict xfails until the coordinator fixes the hole, so the fix turns them into passes.
+each failed before its hole was fixed.
 """
 
 from __future__ import annotations
@@ -57,9 +57,6 @@ def _settings(catalogs: int) -> str:
     return "\n".join([*lines, "  }", "}"]) + "\n"
 
 
-@pytest.mark.xfail(strict=True, reason="lockfile/gradle.py copies every note of a build root (gradle_build."
-                   "GradleBuild.notes, unbounded) onto every build script of that build: the parent holds "
-                   "scripts x notes notifications before build_result deduplicates them")
 def test_build_notes_are_not_repeated_for_every_build_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
     catalogs, scripts = 300, 20
@@ -98,10 +95,6 @@ def _build_with_constants(root: Path, junk: int, scripts: int) -> None:
     write(root, files)
 
 
-@pytest.mark.xfail(strict=True, reason="gradle_build._lookup scans every constant for each `${name}` it cannot "
-                   "find (quadratic: 20,000 constants, 750 KB, take 37 s), and a build read stopped by the "
-                   "per-file budget is not kept, so every build script of the build pays the whole budget again "
-                   "and loses the constants' findings")
 def test_buildsrc_constants_resolve_within_the_budget_for_every_script(tmp_path: Path) -> None:
     from scanner.config.limits import Limits
 

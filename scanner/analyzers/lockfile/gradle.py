@@ -266,6 +266,7 @@ class GradleAnalyzer(ParserAnalyzer):
 
     def __init__(self) -> None:
         self._builds: dict[str, GradleBuild | None] = {}
+        self._noted: set[str] = set()  # build roots whose reading problems were reported
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         path, text = file.inner_path, file.text
@@ -288,8 +289,10 @@ class GradleAnalyzer(ParserAnalyzer):
             file.notifications.append(Notification(
                 shown, SkipReason.PARSE_ERROR, f"{shown}: `{unread[0]}` names a version catalog that could not be "
                 f"read; {len(unread)} catalog reference(s) not resolved", Level.NOTE, self.name))
-        for where, reason, message in build.notes:
-            file.notifications.append(Notification(where, reason, message, Level.NOTE, self.name))
+        if build.root not in self._noted:  # a build's reading problems once, not on each of its scripts
+            self._noted.add(build.root)
+            for where, reason, message in build.notes:
+                file.notifications.append(Notification(where, reason, message, Level.NOTE, self.name))
 
     def _build(self, file: FileInput) -> GradleBuild | None:
         if file.origin is None or file.scan_root is None:
@@ -301,6 +304,7 @@ class GradleAnalyzer(ParserAnalyzer):
             if len(self._builds) >= MAX_BUILDS:
                 self._builds.clear()
             base = _display_base(file.origin, file.path)
+            self._builds[root] = None  # a read the file budget stops is not started again for each script
             self._builds[root] = BuildReader(root, file.scan_root, base).read() if base else None
         return self._builds[root]
 

@@ -33,6 +33,7 @@ MAX_SOURCE_BYTES = 32 * 1024 * 1024  # ... and their total size
 MAX_DEPTH = 16  # directory depth walked under buildSrc / an included build
 MAX_EXPANSION = 8  # `${Versions.x}` substitutions followed in one constant
 MAX_VALUE = 1_000  # characters a constant may grow to while substituted
+MAX_NOTES = 1_000  # reading problems kept per build root; the rest are counted
 
 SETTINGS = ("settings.gradle.kts", "settings.gradle")
 DEFAULT_CATALOG = "gradle/libs.versions.toml"
@@ -85,6 +86,13 @@ class GradleBuild:
     constants: dict[str, list[Constant]] = field(default_factory=dict)  # last name part -> constants
     declared: set[str] = field(default_factory=set)  # catalog names the settings declare (read or not)
     notes: list[tuple[str, SkipReason, str]] = field(default_factory=list)  # (path shown, reason, message)
+    notes_dropped: int = 0  # past MAX_NOTES (a settings script can name thousands of unreadable catalogs)
+
+    def note(self, shown: str, reason: SkipReason, message: str) -> None:
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append((shown, reason, message))
+        else:
+            self.notes_dropped += 1
 
 
 def build_root(origin: str, scan_root: str) -> str | None:
@@ -123,14 +131,14 @@ class BuildReader:
     def _read(self, abspath: str) -> str | None:
         shown = self.display(abspath)
         if not inside(Path(abspath), Path(self.top)):
-            self.build.notes.append((shown, SkipReason.LIMIT, f"{shown}: lies outside the scan root; not read"))
+            self.build.note(shown, SkipReason.LIMIT, f"{shown}: lies outside the scan root; not read")
             return None
         try:
             return decode_text(read_regular_file(Path(abspath), MAX_FILE_BYTES))
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.build.notes.append((shown, SkipReason.UNREADABLE, f"{shown}: cannot read: {exc.strerror or exc}"))
+            self.build.note(shown, SkipReason.UNREADABLE, f"{shown}: cannot read: {exc.strerror or exc}")
             return None
 
     def read(self) -> GradleBuild:
@@ -157,6 +165,10 @@ class BuildReader:
             self._built_in_settings(code, text, self.display(settings), default_name)
         included = (os.path.normpath(os.path.join(self.root, m.group(1))) for m in _INCLUDE_BUILD.finditer(code))
         self._constants([os.path.join(self.root, "buildSrc"), *included])
+        if self.build.notes_dropped:
+            shown = self.display(self.root)
+            self.build.notes.append((shown, SkipReason.LIMIT, f"{shown}: {self.build.notes_dropped} more problems "
+                                     f"reading this Gradle build (the first {MAX_NOTES} are listed)"))
         return self.build
 
     def _catalog(self, name: str, abspath: str) -> None:
@@ -188,7 +200,7 @@ class BuildReader:
         for root in dict.fromkeys(roots):
             for abspath in self._sources(root):
                 raw.extend(self._file_constants(abspath))
-        values = {q: v for q, v, _ in raw}
+        values = _Values({q: v for q, v, _ in raw})
         for qualified, value, source in raw:
             resolved = self._expand(qualified, value, values, source)
             if resolved is None or not COORDINATES.match(resolved):
@@ -210,8 +222,8 @@ class BuildReader:
                     continue
                 if self._source_files >= MAX_SOURCE_FILES:
                     shown = self.display(root)
-                    self.build.notes.append((shown, SkipReason.LIMIT, f"{shown}: more than {MAX_SOURCE_FILES} source "
-                                             f"files; build constants in the rest not read"))
+                    self.build.note(shown, SkipReason.LIMIT, f"{shown}: more than {MAX_SOURCE_FILES} source "
+                                    f"files; build constants in the rest not read")
                     return out
                 self._source_files += 1
                 out.append(os.path.join(here, name))
@@ -220,8 +232,8 @@ class BuildReader:
     def _file_constants(self, abspath: str) -> list[tuple[str, str, Source]]:
         if self._source_bytes >= MAX_SOURCE_BYTES:
             shown = self.display(abspath)
-            self.build.notes.append((shown, SkipReason.LIMIT, f"{shown}: over {MAX_SOURCE_BYTES} bytes of build "
-                                     f"sources read; not read"))
+            self.build.note(shown, SkipReason.LIMIT, f"{shown}: over {MAX_SOURCE_BYTES} bytes of build "
+                            f"sources read; not read")
             return []
         text = self._read(abspath)
         if text is None:
@@ -234,7 +246,7 @@ class BuildReader:
         shown = self.display(abspath)
         return constants_in(code, LineIndex(text), shown)
 
-    def _expand(self, qualified: str, value: str, values: dict[str, str], source: Source) -> str | None:
+    def _expand(self, qualified: str, value: str, values: _Values, source: Source) -> str | None:
         """`${Versions.tiktok}` and `$tiktokVersion` replaced by constants; None when one is unknown
         or the expansion goes past the bounds (with a note)."""
         for _ in range(MAX_EXPANSION):
@@ -242,16 +254,16 @@ class BuildReader:
             if m is None:
                 return value
             name = m.group(1) or m.group(2)
-            found = _lookup(name, values)
+            found = values.lookup(name)
             if found is None:
                 return None
             value = value[:m.start()] + found + value[m.end():]
             if len(value) > MAX_VALUE:
                 break
         if _INTERPOLATION.search(value) or len(value) > MAX_VALUE:
-            self.build.notes.append((source.path, SkipReason.LIMIT,
-                                     f"{source.path}:{source.line}: constant {qualified!r} expands past "
-                                     f"{MAX_EXPANSION} substitutions or {MAX_VALUE} characters; left unresolved"))
+            self.build.note(source.path, SkipReason.LIMIT,
+                            f"{source.path}:{source.line}: constant {qualified!r} expands past "
+                            f"{MAX_EXPANSION} substitutions or {MAX_VALUE} characters; left unresolved")
             return None
         return value
 
@@ -265,12 +277,27 @@ def _owner(code: str, start: int, default_name: str) -> str:
     return name if name and name not in ("versionCatalogs", "dependencyResolutionManagement") else default_name
 
 
-def _lookup(name: str, values: dict[str, str]) -> str | None:
-    if name in values:
-        return values[name]
-    suffix = "." + name
-    found = [v for q, v in values.items() if q.endswith(suffix)]
-    return found[0] if len(found) == 1 else None
+class _Values:
+    """Constants by qualified name, and by each dotted suffix of it (`Versions.tiktok` finds
+    `Deps.Versions.tiktok` when no other constant ends so): one index, not a scan of every
+    constant for each `${name}` (a 20,000-constant Deps.kt made that quadratic)."""
+
+    def __init__(self, by_name: dict[str, str]) -> None:
+        self.by_name = by_name
+        self.by_suffix: dict[str, list[str]] = {}
+        for qualified, value in by_name.items():
+            pos = qualified.find(".")
+            while pos != -1:
+                found = self.by_suffix.setdefault(qualified[pos + 1 :], [])
+                if len(found) < 2:  # two are enough to know the suffix is ambiguous
+                    found.append(value)
+                pos = qualified.find(".", pos + 1)
+
+    def lookup(self, name: str) -> str | None:
+        if name in self.by_name:
+            return self.by_name[name]
+        found = self.by_suffix.get(name, ())
+        return found[0] if len(found) == 1 else None
 
 
 def constants_in(code: str, lines: LineIndex, shown: str) -> list[tuple[str, str, Source]]:
