@@ -11,17 +11,16 @@ it may want. Every other analyzer is imported when built.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import importlib
 import pprint
-import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scanner.analyzers.routes import ROUTES, Route
+from scanner.analyzers.routing import NameRoute
 
 if TYPE_CHECKING:
     from scanner.analyzers.interface import Analyzer, FileInput
@@ -131,24 +130,15 @@ class LazyAnalyzer:
     def __init__(self, entry: str, route: Route) -> None:
         self.entry = entry
         self.name, self.version, self.priority, self.needs_candidates, self.handles_long_lines, \
-            self.filenames, self.patterns, self.binary_only = route
-        self._regex: re.Pattern[str] | None = None
+            filenames, patterns, self.binary_only = route
+        self.route = NameRoute(filenames, patterns)
         self._real: Analyzer | None = None
 
     def wants(self, path: str, is_text: bool) -> bool:
+        """The class's own answer: `binary_only` wants no text file, a ParserAnalyzer only its names."""
         if self.binary_only:
             return not is_text and self.real.wants(path, is_text)
-        if not is_text:
-            return False
-        base = path.rsplit("/", 1)[-1]
-        if base not in self.filenames:
-            if not self.patterns:
-                return False
-            if self._regex is None:
-                self._regex = re.compile("|".join(fnmatch.translate(p) for p in self.patterns))
-            if self._regex.match(base) is None:
-                return False
-        return self.real.wants(path, is_text)
+        return is_text and self.route.matches(path)
 
     def analyze(self, file: FileInput) -> Iterable[Fact]:
         return self.real.analyze(file)

@@ -7,14 +7,13 @@ it and turns its packages into PACKAGE facts; matching decides which are TikTok'
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.lines import LineIndex
+from scanner.analyzers.routing import NameRoute
 from scanner.model import Context, Fact, FactKind, Level, Location, Notification, PackageRef, Related, SkipReason
 
 
@@ -64,16 +63,11 @@ class ParserAnalyzer:
     def wants(self, path: str, is_text: bool) -> bool:
         if not is_text:
             return False
-        base = path.rsplit("/", 1)[-1]
-        if base in self.filenames:
-            return True
-        if not self.patterns:
-            return False
-        matcher = type(self).__dict__.get("_pattern_regex")
-        if matcher is None:  # compiled once per class: routing runs for every file of a scan
-            matcher = re.compile("|".join(fnmatch.translate(p) for p in self.patterns))
-            type(self)._pattern_regex = matcher  # type: ignore[attr-defined]
-        return matcher.match(base) is not None
+        route = type(self).__dict__.get("_route")
+        if route is None:  # one per class: routing runs for every file of a scan
+            route = NameRoute(tuple(self.filenames), tuple(self.patterns))
+            type(self)._route = route  # type: ignore[attr-defined]
+        return bool(route.matches(path))
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         yield from self.facts(file, type(self).parse(file.inner_path, file.text))
