@@ -86,9 +86,10 @@ class HitIndex:
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         """(needle index, end offset) pairs of the hits lying fully inside [start, end)."""
-        lo = bisect_left(self.starts, start)
+        items = self.items
         out = []
-        for s, e, i in self.items[lo:]:
+        for k in range(bisect_left(self.starts, start), len(items)):  # no `items[lo:]`: a copy per call
+            s, e, i = items[k]
             if s >= end:
                 break
             if e <= end:
