@@ -131,21 +131,24 @@ def query_text(name: str) -> str:
     return text
 
 
-def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None
-          ) -> Any:
+def parse(spec: LanguageSpec, data: bytes, ranges: list[tuple[int, int]] | None = None, file: FileInput | None = None,
+          *, vetted: bool = False) -> Any:
     """Parse `data` (only the given byte ranges, when set); counted in PARSE_CALLS.
 
     Callers ask `too_costly` first; a parse that is refused anyway (a worker's retry without
-    native parsers, an embedded range too deep) raises NativeParseRefused, a RecursionError.
+    native parsers, an embedded range too deep, a copy with template tags blanked) raises
+    NativeParseRefused, a RecursionError. `vetted`: `too_costly` has just passed these very bytes
+    (the whole file), so their nesting is not measured a second time.
     """
     import tree_sitter
 
     from scanner.core.native import NativeParseRefused, tree_sitter_refusal
 
-    # only the bytes this parse reads: an HTML file's scripts are parsed one range at a time
-    refused = tree_sitter_refusal(b"".join(data[start:end] for start, end in ranges) if ranges else data)
-    if refused is not None:
-        raise NativeParseRefused(f"{spec.key} not parsed: {refused}")
+    if not vetted:
+        # only the bytes this parse reads: an HTML file's scripts are parsed one range at a time
+        refused = tree_sitter_refusal(b"".join(data[start:end] for start, end in ranges) if ranges else data)
+        if refused is not None:
+            raise NativeParseRefused(f"{spec.key} not parsed: {refused}")
 
     parser = tree_sitter.Parser(language(spec))
     if ranges:
@@ -240,5 +243,5 @@ class TreeSitterAnalyzer:
     def extract(self, file: FileInput, spec: LanguageSpec) -> Iterator[Fact]:
         from scanner.analyzers.source.extract import Extractor
 
-        tree = parse(spec, file.data)
+        tree = parse(spec, file.data, vetted=True)  # parse_or_match asked too_costly
         yield from Extractor(file, spec, self.name).run(tree.root_node)

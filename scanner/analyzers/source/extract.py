@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,9 +86,10 @@ class HitIndex:
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         """(needle index, end offset) pairs of the hits lying fully inside [start, end)."""
-        lo = bisect_left(self.starts, start)
+        items = self.items
         out = []
-        for s, e, i in self.items[lo:]:
+        for k in range(bisect_left(self.starts, start), len(items)):  # no `items[lo:]`: a copy per call
+            s, e, i = items[k]
             if s >= end:
                 break
             if e <= end:
@@ -123,7 +124,6 @@ class Extractor:
     analyzer: str
     hits: HitIndex = field(init=False)
     bindings: dict[str, str] = field(default_factory=dict)
-    focus: Focus = field(default_factory=lambda: Focus(whole=True))
 
     def __post_init__(self) -> None:
         self.hits = HitIndex(self.file.hits, self.file.needles)
@@ -135,8 +135,17 @@ class Extractor:
         import tree_sitter
 
         core, extra = query_parts(self.spec)
+        matches = tree_sitter.QueryCursor(core).matches(root)
         host_hit = has_host_hit(self.file.hits, self.file.needles)
-        matches = self._optional_matches(extra, root, tree_sitter.QueryCursor(core).matches(root), host_hit)
+        if not (host_hit or has_global_hit(self.file.hits, self.file.needles)):
+            extra = None  # the optional patterns (followed strings, globals) cannot use these hits
+        seen: list[Any] = []  # the calls focus.py may follow names into
+        if extra is not None:
+            seen = [caps["call"][0] for _, caps in matches if "call" in caps]
+            seen += [caps[k][0] for _, caps in matches for k in ("message", "call.selector") if k in caps]
+        found, focus, flow = focused_flow(self.file, self.spec, self.analyzer, extra, root, seen, host_hit,
+                                          self.hits)
+        matches = matches + found
         imports: dict[tuple[int, int], _Import] = {}
         calls: list[tuple[Any, Any | None]] = []
         messages: list[Any] = []
@@ -145,11 +154,10 @@ class Extractor:
         comments: list[Any] = []
         concats: list[Any] = []
         globals_: list[tuple[Any, str]] = []
-        flow_caps: list[dict[str, list[Any]]] = []
         for _, caps in matches:
             if "flow.name" in caps or "flow.key" in caps:
-                flow_caps.append(caps)
-            elif "global.member" in caps or "global.declared" in caps:
+                continue  # read by focused_flow
+            if "global.member" in caps or "global.declared" in caps:
                 globals_.extend(self._global(caps))
             elif "import.module" in caps:
                 self._import(caps, imports)
@@ -179,11 +187,9 @@ class Extractor:
                 shown = " ".join(self._text(node).split())
                 yield self._fact(FactKind.SYMBOL, f"window.{member}", node.start_byte, node.end_byte, Context.CODE,
                                  f"interface Window {{ {shown} }}" if shown == member else shown)
-        flow = self._flow(flow_caps) if host_hit else None
         if flow is not None:
-            near = [c for c in [c for c, _ in calls] + messages + selectors
-                    if self.focus.touches(c.start_byte, c.end_byte)]
-            yield from flow_facts(flow, near, strings.values(), self.hits)
+            yield from flow_facts(flow, [c for c, _ in calls] + messages + selectors, strings.values(), self.hits,
+                                  focus)
         for node in concats:  # before the literals: the longer URL is the one to show
             yield from self._concat(node, strings)
         for node in strings.values():
@@ -192,22 +198,6 @@ class Extractor:
             text = self.file.data[node.start_byte : node.start_byte + 8].decode("utf-8", "replace")
             doc = text.startswith(self.spec.doc_comment_prefixes)
             yield from self._tokens(node.start_byte, node.end_byte, Context.DOCUMENTATION if doc else Context.COMMENT)
-
-    def _optional_matches(self, extra: Any, root: Any, matches: list[Any], host_hit: bool) -> list[Any]:
-        """The core matches plus the optional patterns' (followed strings, globals), read only around
-        the hits and the names that carry them (focus.py), when the hits can use them at all."""
-        if extra is None or not (host_hit or has_global_hit(self.file.hits, self.file.needles)):
-            return matches
-        calls = [caps["call"][0] for _, caps in matches if "call" in caps]
-        calls += [caps[k][0] for _, caps in matches for k in ("message", "call.selector") if k in caps]
-        seeds = [(s, e) for s, e, _ in self.hits.items]
-        probe = self._flow([]) if host_hit else None
-        if probe is None:  # globals only: the hits and the names the global patterns bind are enough
-            found, self.focus = focused_matches(extra, root, self.file.data, seeds, calls, _no_names, _no_names)
-        else:
-            found, self.focus = focused_matches(extra, root, self.file.data, seeds, calls, probe.reads,
-                                                probe.sent_reads)
-        return matches + found
 
     # -- facts ----------------------------------------------------------------------------------
 
@@ -249,15 +239,6 @@ class Extractor:
             name = default_binding(style, value)
             if name:
                 self.bindings.setdefault(name, value)
-
-    # -- constant strings and sinks (flow.py) ----------------------------------------------------
-
-    def _flow(self, caps: list[dict[str, list[Any]]]) -> FlowFacts | None:
-        g = grammar(self.spec.key)
-        if g is None:
-            return None
-        bindings, keyed = collect(caps, self._text)
-        return FlowFacts(self.file, self.spec.key, self.analyzer, g, bindings, keyed)
 
     # -- globals (JavaScript) -------------------------------------------------------------------
 
@@ -394,11 +375,39 @@ def has_global_hit(hits: Iterable[tuple[int, int]], needles: Needles) -> bool:
     return any(literals[i] in forms for i, _ in hits if i < len(literals))
 
 
-def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex) -> Iterator[Fact]:
+def focused_flow(file: FileInput, spec: LanguageSpec, analyzer: str, extra: Any, root: Any, calls: Sequence[Any],
+                 host_hit: bool, hits: HitIndex) -> tuple[list[Any], Focus, FlowFacts | None]:
+    """The optional patterns' matches (`extra`: followed strings, globals; None for none), read only
+    around the hits and the names that carry them (focus.py); the spans read; and the file's constant
+    strings and sinks, or None when no hit is a TikTok host or the grammar has no flow table.
+
+    The one set-up of the flow pass, for the tree-sitter languages (Extractor) and Python (pyflow.py).
+    """
+    g = grammar(spec.key) if host_hit else None
+    probe = FlowFacts(file, spec.key, analyzer, g, {}, []) if g is not None else None
+    if extra is None:
+        return [], Focus(whole=True), probe
+    seeds = [(s, e) for s, e, _ in hits.items]
+    if probe is None:  # globals only: the hits and the names the global patterns bind are enough
+        found, focus = focused_matches(extra, root, file.data, seeds, calls, _no_names, _no_names)
+        return found, focus, None
+    found, focus = focused_matches(extra, root, file.data, seeds, calls, probe.reads, probe.sent_reads)
+
+    def text(node: Any) -> str:
+        return file.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    bindings, keyed = collect([caps for _, caps in found if "flow.name" in caps or "flow.key" in caps], text)
+    return found, focus, FlowFacts(file, spec.key, analyzer, probe.g, bindings, keyed)
+
+
+def flow_facts(flow: FlowFacts, calls: Iterable[Any], strings: Iterable[Any], hits: HitIndex,
+               focus: Focus) -> Iterator[Fact]:
     """Called endpoints (a TikTok URL reaching a client, a WebView, a base-URL key) and strings built
-    around a literal with a hit; every call is looked at, only hit-bearing literals are evaluated."""
+    around a literal with a hit; every call inside `focus` is looked at, only hit-bearing literals are
+    evaluated."""
     for call in calls:
-        yield from flow.sink_call(call)
+        if focus.touches(call.start_byte, call.end_byte):
+            yield from flow.sink_call(call)
     yield from flow.sink_keys()
     for node in strings:
         if hits.within(node.start_byte, node.end_byte):

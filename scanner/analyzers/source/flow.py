@@ -75,6 +75,7 @@ class Sinks:
     wrappers: frozenset[str]
     formats: frozenset[str]
     environment: frozenset[str]
+    method_bytes: re.Pattern[bytes]  # any of `methods` in a callee's bytes: the cheap reject of sink_arguments
 
 
 @lru_cache(maxsize=1)
@@ -88,8 +89,9 @@ def _tables() -> tuple[dict[str, Grammar], Sinks]:
         grammars[key] = Grammar(**sets, dollar=bool(rec.get("dollar", False)))
     s = data["sinks"]
     receivers = {k: frozenset(v) for k, v in s.get("receivers", {}).items()}
+    method_bytes = re.compile(b"|".join(re.escape(m.encode()) for m in sorted(s["methods"])))
     sinks = Sinks(frozenset(s["methods"]), receivers, re.compile(s["keys"]), frozenset(s["wrappers"]),
-                  frozenset(s["formats"]), frozenset(s["environment"]))
+                  frozenset(s["formats"]), frozenset(s["environment"]), method_bytes)
     return grammars, sinks
 
 
@@ -401,7 +403,6 @@ class FlowFacts:
     def __post_init__(self) -> None:
         self.ev = Evaluator(self.file.data, self.g, self.bindings)
         self.sinks = _tables()[1]
-        self._methods = re.compile(b"|".join(re.escape(m.encode()) for m in sorted(self.sinks.methods)))
 
     def _fact(self, kind: FactKind, value: str, node: Any, context: Context, evidence: str,
               related: tuple[Related, ...] = ()) -> Fact:
@@ -431,7 +432,7 @@ class FlowFacts:
             # cheap reject: the callee's text (what call_parts reads the method from) names no sink
             # method; a minified bundle has tens of thousands of calls and a handful of sinks
             head = self.file.data[call.start_byte : args_node.start_byte]
-            if not self._methods.search(head):
+            if not self.sinks.method_bytes.search(head):
                 return None
         if call.type == "selector":
             callee, receiver, args = selector_parts(call, self.ev.text)

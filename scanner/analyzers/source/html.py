@@ -50,10 +50,10 @@ def script_spec(tag: bytes, default: LanguageSpec) -> LanguageSpec:
 def markup_parts(analyzer: str, file: FileInput, markup: bytes, default: LanguageSpec
                  ) -> tuple[list[Script], list[Fact]]:
     """Script ranges of `markup` (the file, or a copy of it with template tags blanked: same offsets)
-    and the mentions in its HTML comments."""
+    and the mentions in its HTML comments. Callers ask `too_costly` about the file first."""
     import tree_sitter
 
-    tree = parse(HTML, markup)
+    tree = parse(HTML, markup, vetted=markup is file.data)  # a blanked copy is measured again
     hits = HitIndex(file.hits, file.needles)
     scripts: list[Script] = []
     mentions: list[Fact] = []

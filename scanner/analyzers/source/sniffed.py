@@ -88,4 +88,4 @@ class SniffedAnalyzer(TreeSitterAnalyzer):
         if spec is HTML:
             yield from markup_facts(self.name, file)
         else:
-            yield from Extractor(file, spec, self.name).run(parse(spec, file.data).root_node)
+            yield from Extractor(file, spec, self.name).run(parse(spec, file.data, vetted=True).root_node)

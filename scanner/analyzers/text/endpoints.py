@@ -81,7 +81,7 @@ class EndpointsAnalyzer:
             context = base_context
             if token.email:
                 context = Context.DOCUMENTATION
-            elif base_context is not Context.DOCUMENTATION and (token.data or _product_name(file.name, data, token)
+            elif base_context is not Context.DOCUMENTATION and (token.data or _product_name(file.name, token)
                                                                 or file.name.lower().endswith(TABLE_SUFFIXES)):
                 context = Context.DATA
             elif prefixes and base_context is not Context.DOCUMENTATION and _in_line_comment(data, token, prefixes):
@@ -102,7 +102,7 @@ TABLE_SUFFIXES = (".csv", ".tsv")
 XCODE_SUFFIXES = (".pbxproj", ".xcscheme", ".xcworkspacedata", ".xctestplan", ".xcconfig")
 
 
-def _product_name(name: str, data: bytes, token: Token) -> bool:
+def _product_name(name: str, token: Token) -> bool:
     return (name.lower().endswith(XCODE_SUFFIXES) and token.kind is FactKind.HOST and token.value.endswith(".app")
             and token.evidence.lower() == token.value and token.value.count(".") == 1)
 

@@ -148,15 +148,36 @@ def mention_reason(data: bytes, left: int, end: int, token_start: int, stop: int
         return "pattern"
     if b"\\/" in data[max(0, token_start - 3) : token_start] or b".*" in data[end:stop] or b".+" in data[end:stop]:
         return "pattern"  # a JS regex literal `/https:\/\/tiktok.com\//`, `tiktok.com/.+`
-    line_start = data.rfind(b"\n", 0, token_start) + 1
-    head = data[line_start:token_start].strip()
-    if head in _HOSTS_FILE or data[end : end + 2] in (b"##", b"#@"):
+    if _hosts_file_line(data, token_start) or data[end : end + 2] in (b"##", b"#@"):
         return "filter"  # hosts file `0.0.0.0 analytics.tiktok.com`, cosmetic rule `tiktok.com##.ad`
     if token_start == left and host.count(".") >= 2 and host.split(".", 1)[0] in _REVERSE_DNS_FIRST:
         return "reverse-dns"  # a bundle id or Java package: `com.example.tiktok.app`
     if _list_element(data, token_start, stop if stop > end else end) or _word_array(data, token_start, end):
         return "list"
     return ""
+
+
+def _hosts_file_line(data: bytes, token_start: int) -> bool:
+    """Whether only an address of _HOSTS_FILE (and blanks) precedes the token on its line, read
+    backwards from the token: a minified line of megabytes is not copied for each host on it."""
+    i = _skip_blanks(data, token_start)
+    for address in _HOSTS_FILE:
+        k = i - len(address)
+        if k >= 0 and data[k:i] == address:
+            j = _skip_blanks(data, k)
+            if j == 0 or data[j - 1] == 0x0A:
+                return True
+    return False
+
+
+def _skip_blanks(data: bytes, i: int) -> int:
+    """Back from `i` over the white space that `bytes.strip` removes, within the line."""
+    while i > 0 and data[i - 1] in _BLANKS:
+        i -= 1
+    return i
+
+
+_BLANKS = frozenset(b" \t\r\x0b\x0c")
 
 
 def _escaped_quote(data: bytes, i: int) -> bool:

@@ -58,3 +58,19 @@ def test_a_list_of_endpoint_urls_with_paths_is_not_a_domain_list() -> None:
     text = ('ROUTES = ["https://open.tiktokapis.com/v2/oauth/token/", "https://open.tiktokapis.com/v2/user/info/",\n'
             '          "https://open.tiktokapis.com/v2/video/list/"]\n')
     assert {f.context for f in scan_text("routes.py", text)} == {Context.STRING}
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("0.0.0.0 analytics.tiktok.com", "filter"),
+    ("\t127.0.0.1\t analytics.tiktok.com", "filter"),  # hosts files align with tabs
+    ("::1 analytics.tiktok.com", "filter"),
+    ("ping 0.0.0.0 analytics.tiktok.com", ""),  # an address after other words: not a hosts entry
+    ("10.0.0.0 analytics.tiktok.com", ""),
+])
+def test_a_hosts_file_entry_is_only_an_address_before_the_host(line: str, reason: str) -> None:
+    from scanner.analyzers.text.tokens import mention_reason
+
+    data = ("x" * 5000 + "\n" + line + "\n").encode()
+    start = data.index(b"analytics.tiktok.com")
+    end = start + len("analytics.tiktok.com")
+    assert mention_reason(data, start, end, start, end, "analytics.tiktok.com") == reason
