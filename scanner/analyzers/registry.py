@@ -1,12 +1,12 @@
 """The explicit list of analyzers, in report order, and how each is built.
 
 A test fails when an analyzer module is missing here. Why some are lazy: a pre-commit hook names a
-few source files, and importing the forty-odd manifest, lockfile and binary parsers it never uses
-was a tenth of its time budget. A parser routed by its file names alone (ParserAnalyzer's own
-`wants`), or an analyzer of binaries that declares `binary_only`, is built as a LazyAnalyzer from
-routes.py, a table generated from the classes (`python -m scanner.analyzers.registry >
-scanner/analyzers/routes.py`; a test keeps it equal), and its module is imported on the first file
-it may want. Every other analyzer is imported when built.
+few source files, and importing the manifest, lockfile, binary and other-language analyzers it never
+uses was a tenth of its time budget. An analyzer routed by its file names alone (NameRouted's or
+TreeSitterAnalyzer's own `wants`), or an analyzer of binaries that declares `binary_only`, is built
+as a LazyAnalyzer from routes.py, a table generated from the classes (`python -m
+scanner.analyzers.registry > scanner/analyzers/routes.py`; a test keeps it equal), and its module is
+imported on the first file it takes. Every other analyzer is imported when built.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from scanner.analyzers.routes import ROUTES, Route
-from scanner.analyzers.routing import NameRoute
+from scanner.analyzers.routing import NameRoute, NameRouted
 
 if TYPE_CHECKING:
     from scanner.analyzers.interface import Analyzer, FileInput
@@ -130,12 +130,12 @@ class LazyAnalyzer:
     def __init__(self, entry: str, route: Route) -> None:
         self.entry = entry
         self.name, self.version, self.priority, self.needs_candidates, self.handles_long_lines, \
-            filenames, patterns, self.binary_only = route
-        self.route = NameRoute(filenames, patterns)
+            filenames, patterns, suffixes, self.binary_only = route
+        self.route = NameRoute(filenames, patterns, suffixes)
         self._real: Analyzer | None = None
 
     def wants(self, path: str, is_text: bool) -> bool:
-        """The class's own answer: `binary_only` wants no text file, a ParserAnalyzer only its names."""
+        """The class's own answer: `binary_only` wants no text file, the others only their names."""
         if self.binary_only:
             return not is_text and self.real.wants(path, is_text)
         return is_text and self.route.matches(path)
@@ -171,22 +171,27 @@ def build_analyzers() -> tuple[Analyzer, ...]:
 
 
 def routes_source() -> str:
-    """routes.py as the classes say it should be: the analyzers whose `wants` is ParserAnalyzer's, and
-    those that declare `binary_only`."""
-    from scanner.analyzers.lockfile.base import ParserAnalyzer
+    """routes.py as the classes say it should be: the analyzers whose `wants` is NameRouted's (names,
+    globs) or TreeSitterAnalyzer's (suffixes), and those that declare `binary_only`."""
+    from scanner.analyzers.source.base import TreeSitterAnalyzer, suffix_route
 
     lines = []
     for entry in ENTRIES:
         cls = load(entry)
-        by_names = issubclass(cls, ParserAnalyzer) and cls.wants is ParserAnalyzer.wants
         binary_only = bool(getattr(cls, "binary_only", False))
-        if by_names or binary_only:
-            parser = cast("type[ParserAnalyzer]", cls)
-            filenames, patterns = (tuple(parser.filenames), tuple(parser.patterns)) if by_names else ((), ())
-            route = (cls.name, cls.version, cls.priority, cls.needs_candidates, cls.handles_long_lines,
-                     filenames, patterns, binary_only)
-            shown = pprint.pformat(route, width=110).replace("\n", "\n        ")
-            lines.append(f"    {entry!r}:\n        {shown},")
+        if cls.wants is NameRouted.wants:
+            named = cast("type[NameRouted]", cls)
+            names: tuple[tuple[str, ...], ...] = (tuple(named.filenames), tuple(named.patterns), ())
+        elif cls.wants is TreeSitterAnalyzer.wants:
+            names = ((), (), suffix_route(cast("type[TreeSitterAnalyzer]", cls)))
+        elif binary_only:
+            names = ((), (), ())
+        else:
+            continue
+        route = (cls.name, cls.version, cls.priority, cls.needs_candidates, cls.handles_long_lines, *names,
+                 binary_only)
+        shown = pprint.pformat(route, width=110).replace("\n", "\n        ")
+        lines.append(f"    {entry!r}:\n        {shown},")
     return ROUTES_HEADER + "\n".join(lines) + "\n}\n"
 
 
@@ -196,8 +201,9 @@ version or file names (tests/analyzers/test_registry.py fails until then)."""
 
 from __future__ import annotations
 
-# entry -> (name, version, priority, needs_candidates, handles_long_lines, filenames, patterns, binary_only)
-Route = tuple[str, str, int, bool, bool, tuple[str, ...], tuple[str, ...], bool]
+# entry -> (name, version, priority, needs_candidates, handles_long_lines, filenames, patterns, suffixes,
+#           binary_only)
+Route = tuple[str, str, int, bool, bool, tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
 
 ROUTES: dict[str, Route] = {
 '''

@@ -61,14 +61,16 @@ def _sample_paths() -> list[str]:
     paths = [p.relative_to(REPO).as_posix() for root in ("tests/fixtures", "examples")
              for p in (REPO / root).rglob("*") if p.is_file()]
     return [*paths, "a/package.json", "yarn.lock", "x/Cargo.lock", "app/build.gradle.kts", "gradle/libs.versions.toml",
-            "x.gemspec", "A.csproj", "pom.xml", "lib.pom", "requirements.txt", "src/app.py", "index.js"]
+            "x.gemspec", "A.csproj", "pom.xml", "lib.pom", "requirements.txt", "src/app.py", "index.js",
+            "INDEX.JS", "Main.KT", "app.js.map", "App.Swift", "AndroidManifestNew.xml", "release-mapping.txt",
+            "consumer-proguard-rules.txt", "capacitor.config.ts", "page.blade.php", "x.html.erb"]
 
 
 def test_a_lazy_analyzer_wants_exactly_what_its_class_wants() -> None:
     from scanner.analyzers.registry import LazyAnalyzer, build_analyzers
 
     lazy = [a for a in build_analyzers() if isinstance(a, LazyAnalyzer)]
-    assert len(lazy) >= 40
+    assert len(lazy) >= 60
     for analyzer in lazy:
         real = type(analyzer.real)()
         assert (analyzer.name, analyzer.version, analyzer.priority, analyzer.needs_candidates,

@@ -19,20 +19,19 @@ from typing import ClassVar
 from scanner.analyzers.binary.axml import CLASS_ATTRIBUTE_ELEMENTS
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.xml import XmlNode, load_xml
+from scanner.analyzers.routing import NameRouted
 from scanner.model import Context, Fact, FactKind
 
 
-class AndroidManifestAnalyzer:
+class AndroidManifestAnalyzer(NameRouted):
     name: ClassVar[str] = "android/manifest"
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 10  # over text/endpoints for the same `<package>` span: the evidence says more
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = False
 
-    def wants(self, path: str, is_text: bool) -> bool:
-        # React Native libraries ship `AndroidManifestNew.xml` beside the old one for AGP 8 namespaces
-        base = path.rsplit("/", 1)[-1]
-        return is_text and base.startswith("AndroidManifest") and base.endswith(".xml")
+    # React Native libraries ship `AndroidManifestNew.xml` beside the old one for AGP 8 namespaces
+    patterns: ClassVar[tuple[str, ...]] = ("AndroidManifest*.xml",)
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         root = load_xml(file.display_path, file.text)

@@ -21,13 +21,13 @@ SDK literal.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
+from scanner.analyzers.routing import NameRouted
 from scanner.model import Context, Fact, FactKind
 
 # An option line: `-keep...`, `-dontwarn`, `-if` ...; its class names run until the next option.
@@ -52,7 +52,7 @@ def rule_names(text: str) -> Iterator[tuple[int, int, str, str]]:
                 yield name.start(), name.end(), prefix, m.group(1)
 
 
-class ProguardAnalyzer:
+class ProguardAnalyzer(NameRouted):
     name: ClassVar[str] = "android/proguard"
     version: ClassVar[str] = "1.1.0"
     priority: ClassVar[int] = 5
@@ -62,10 +62,6 @@ class ProguardAnalyzer:
     # output (the merged rules, with every consumer rule of every AAR).
     patterns: ClassVar[tuple[str, ...]] = ("*.pro", "proguard*.txt", "proguard*.cfg", "consumer-proguard*.txt",
                                            "configuration.txt")
-    _regex = re.compile("|".join(fnmatch.translate(p) for p in patterns))
-
-    def wants(self, path: str, is_text: bool) -> bool:
-        return is_text and self._regex.match(path.rsplit("/", 1)[-1]) is not None
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         text = file.text

@@ -14,12 +14,13 @@ from typing import ClassVar
 
 from scanner.analyzers.binary.common import class_prefixes, matching_prefix, summary
 from scanner.analyzers.interface import FileInput
+from scanner.analyzers.routing import NameRouted
 from scanner.model import Context, Fact, FactKind
 
 _CLASS_LINE = re.compile(rb"([^\s#][^\s]*) -> ([^\s:]+):\r?$")
 
 
-class R8MappingAnalyzer:
+class R8MappingAnalyzer(NameRouted):
     name: ClassVar[str] = "android/r8-mapping"
     version: ClassVar[str] = "1.0.0"
     priority: ClassVar[int] = 5
@@ -27,10 +28,6 @@ class R8MappingAnalyzer:
     handles_long_lines: ClassVar[bool] = True
     filenames: ClassVar[tuple[str, ...]] = ("mapping.txt",)  # what AGP writes to build/outputs/mapping/<variant>/
     patterns: ClassVar[tuple[str, ...]] = ("*-mapping.txt", "*.mapping.txt")  # renamed copies kept per release
-
-    def wants(self, path: str, is_text: bool) -> bool:
-        base = path.rsplit("/", 1)[-1]
-        return is_text and (base in self.filenames or base.endswith((".mapping.txt", "-mapping.txt")))
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         data = file.data

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from scanner.analyzers.interface import FileInput
 from scanner.analyzers.lockfile._support.lines import LineIndex
-from scanner.analyzers.routing import NameRoute
+from scanner.analyzers.routing import NameRouted
 from scanner.model import Context, Fact, FactKind, Level, Location, Notification, PackageRef, Related, SkipReason
 
 
@@ -45,7 +45,7 @@ def declared_at(lines: LineIndex, offset: int, length: int, purl: str, ecosystem
                            end_column=column + length, direct=direct, scope=scope)
 
 
-class ParserAnalyzer:
+class ParserAnalyzer(NameRouted):
     """Subclasses set `name`, `version`, `filenames` (exact basenames) or `patterns` (globs), `parse`."""
 
     name: ClassVar[str]
@@ -53,21 +53,10 @@ class ParserAnalyzer:
     priority: ClassVar[int] = 5
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
-    filenames: ClassVar[tuple[str, ...]] = ()
-    patterns: ClassVar[tuple[str, ...]] = ()
 
     @staticmethod
     def parse(path: str, text: str) -> list[DeclaredPackage]:
         raise TypeError("a ParserAnalyzer subclass must define parse()")
-
-    def wants(self, path: str, is_text: bool) -> bool:
-        if not is_text:
-            return False
-        route = type(self).__dict__.get("_route")
-        if route is None:  # one per class: routing runs for every file of a scan
-            route = NameRoute(tuple(self.filenames), tuple(self.patterns))
-            type(self)._route = route  # type: ignore[attr-defined]
-        return bool(route.matches(path))
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         yield from self.facts(file, type(self).parse(file.inner_path, file.text))

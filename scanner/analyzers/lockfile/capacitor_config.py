@@ -25,6 +25,7 @@ from scanner.analyzers.lockfile._support.script_literals import (
     string_property,
 )
 from scanner.analyzers.lockfile._support.source import blank_comments
+from scanner.analyzers.routing import NameRouted
 from scanner.model import Fact
 
 
@@ -67,7 +68,7 @@ def _json_values(doc: JsonDoc) -> list[tuple[int, int, str]]:
     return out
 
 
-class CapacitorConfigAnalyzer:
+class CapacitorConfigAnalyzer(NameRouted):
     name: ClassVar[str] = "lockfile/capacitor-config"
     version: ClassVar[str] = "1.0.0"
     # over the JS/TS analyzer (10) and text/endpoints (0): an allowlist entry is configuration
@@ -75,9 +76,6 @@ class CapacitorConfigAnalyzer:
     needs_candidates: ClassVar[bool] = True
     handles_long_lines: ClassVar[bool] = True
     filenames: ClassVar[tuple[str, ...]] = ("capacitor.config.json", "capacitor.config.ts", "capacitor.config.js")
-
-    def wants(self, path: str, is_text: bool) -> bool:
-        return is_text and path.rsplit("/", 1)[-1] in self.filenames
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         yield from config_endpoints(file, server_values(file.inner_path, file.text), self.name)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from scanner.analyzers.interface import FileInput
+from scanner.analyzers.routing import NameRoute
 from scanner.analyzers.source.languages import LanguageSpec, spec_for
 from scanner.core.native import PARSE_CALLS
 from scanner.errors import AnalysisError
@@ -199,6 +200,12 @@ def too_costly(file: FileInput) -> str | None:
     return tree_sitter_refusal(file.data)
 
 
+def suffix_route(analyzer: TreeSitterAnalyzer | type[TreeSitterAnalyzer]) -> tuple[str, ...]:
+    """The lower-case name suffixes an analyzer of these languages takes (registry routes are made of it)."""
+    return tuple(dict.fromkeys((*analyzer.token_only_suffixes, *(s for spec in analyzer.languages
+                                                                    for s in spec.suffixes))))
+
+
 class TreeSitterAnalyzer:
     """Routes files by suffix to a grammar, parses candidates, extracts facts with the query."""
 
@@ -211,10 +218,14 @@ class TreeSitterAnalyzer:
     token_only_suffixes: ClassVar[tuple[str, ...]] = ()  # never parsed: always token matching
 
     def wants(self, path: str, is_text: bool) -> bool:
+        """A suffix of one of the languages (as `spec_for` picks them), or a token-only suffix."""
         if not is_text:
             return False
-        name = path.rsplit("/", 1)[-1].lower()
-        return name.endswith(self.token_only_suffixes) or spec_for(name, self.languages) is not None
+        route = type(self).__dict__.get("_route")
+        if route is None:  # one per class: routing runs for every file of a scan
+            route = NameRoute((), (), suffix_route(self))
+            type(self)._route = route  # type: ignore[attr-defined]
+        return bool(route.matches(path))
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         from scanner.analyzers.source.minified import token_facts
