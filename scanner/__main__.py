@@ -1,5 +1,5 @@
 """`python -m scanner` runs the same command line as `tiktok-scan`."""
 
-from scanner.cli import main
+from scanner.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

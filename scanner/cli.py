@@ -10,6 +10,7 @@ sets `handler=_cmd_<name>`, plus that function.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import traceback
@@ -345,6 +346,15 @@ def _cmd_baseline_create(args: argparse.Namespace) -> int:
     if args.output:
         sys.stderr.write(f"tiktok-scan: wrote {len(entries)} finding(s) to the baseline {args.output}\n")
     return EXIT_CLEAN
+
+
+def run() -> int:
+    """The process entry (`tiktok-scan`, `python -m scanner`): `main`, then the heap frozen, so that the
+    interpreter's last garbage collection at exit does not walk every object of the scan (17 ms of a
+    ~200 ms pre-commit run). In-process callers use `main` and keep a collectable heap."""
+    code = main()
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

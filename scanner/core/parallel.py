@@ -2,7 +2,8 @@
 
 Native parsers (libcst, tree-sitter) can neither be interrupted by SIGALRM nor survived when they
 overflow their stack or exhaust memory, so no file is analyzed in the scanning process itself:
-a serial scan (pre-commit, `--jobs 1`, an audit's repository) has one worker, `--jobs N` has N.
+a serial scan (`--jobs 1`, one file, an audit's repository) has one worker, any other `--jobs N`
+(a pre-commit run's few files spread over them in small batches).
 On Linux a worker is forked from the parent with its compiled scanner (a few milliseconds, no
 interpreter start, no second compile) and lives for the whole scan, taking batches of files.
 
@@ -171,10 +172,11 @@ def _context() -> Any:
 class WorkerPool:
     """`jobs` supervised workers; `run` feeds them batches and absorbs what they return."""
 
-    def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int) -> None:
+    def __init__(self, config: ScanConfig, scanner: Scanner, jobs: int, batch_files: int = BATCH_FILES) -> None:
         self.config = config
         self.scanner = scanner
         self.jobs = max(1, jobs)
+        self.batch_files = max(1, batch_files)
         self.ctx = None if forked.available() else _context()
         self.file_timeout = config.limits.file_timeout
         self.deadline = _kill_deadline(self.file_timeout)
@@ -205,7 +207,7 @@ class WorkerPool:
                 pulled += 1
                 yield item
 
-        stream: Iterator[list[Item]] | None = _batches(counted())
+        stream: Iterator[list[Item]] | None = _batches(counted(), self.batch_files)
         queue: deque[_Job] = deque()
         workers: list[_Worker | None] = [None] * self.jobs
 
@@ -327,20 +329,21 @@ def _receive(worker: _Worker) -> FileOutcome | None:
 
 
 def parallel_scan(config: ScanConfig, scanner: Scanner, refs: Iterable[Item], jobs: int,
-                  absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None) -> None:
+                  absorb: Callable[[FileOutcome], None], progress: Callable[[int, int], None] | None,
+                  batch_files: int = BATCH_FILES) -> None:
     """Scan `refs` in `jobs` supervised workers (one for a serial scan); see the module docstring.
 
     Workers run `scanner`'s analyzers: inherited by a fork, or built from `scanner.factories`."""
-    WorkerPool(config, scanner, jobs).run(refs, absorb, progress)
+    WorkerPool(config, scanner, jobs, batch_files).run(refs, absorb, progress)
 
 
-def _batches(refs: Iterable[Item]) -> Iterator[list[Item]]:
+def _batches(refs: Iterable[Item], batch_files: int = BATCH_FILES) -> Iterator[list[Item]]:
     batch: list[Item] = []
     size = 0
     for ref in refs:
         batch.append(ref)
         size += ref.size
-        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+        if len(batch) >= batch_files or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
     if batch:

@@ -12,13 +12,16 @@ from pathlib import Path
 
 from scanner import __version__
 from scanner.config import ScanConfig, find_srcroot
-from scanner.core.parallel import parallel_scan
+from scanner.core.parallel import BATCH_FILES, parallel_scan
 from scanner.core.scanner import FileOutcome, Scanner
 from scanner.core.walk import FileRef, Walker, WalkOptions, is_excluded
 from scanner.model import Finding, Level, Notification, ScanResult, ScanStats, SkipReason
 from scanner.rules import RuleSet
 
-PARALLEL_THRESHOLD = 64  # fewer files than this: one worker process (a fork: pre-commit stays fast)
+# Files read before the workers start. Fewer than this and the whole input is known (pre-commit,
+# --staged, a small tree): it is cut in batches of a few files so every worker gets some (a worker is
+# a ~3 ms fork, and a pre-commit run's four Python files then parse on two cores).
+PARALLEL_THRESHOLD = 64
 
 
 def _explicit_files(config: ScanConfig) -> tuple[list[FileRef], list[Notification]]:
@@ -86,8 +89,9 @@ def run_scan(config: ScanConfig, ruleset: RuleSet | None = None,
     jobs = config.jobs or (os.cpu_count() or 1)
     head = list(itertools.islice(refs, PARALLEL_THRESHOLD))
     # Never in this process: a native parser that crashes or hangs must cost one file, not the scan.
-    workers = 1 if jobs <= 1 or len(head) < PARALLEL_THRESHOLD else jobs
-    parallel_scan(config, scanner, itertools.chain(head, refs), workers, absorb, progress)
+    workers = 1 if jobs <= 1 or len(head) < 2 else jobs
+    batch_files = -(-len(head) // (2 * workers)) if len(head) < PARALLEL_THRESHOLD else BATCH_FILES
+    parallel_scan(config, scanner, itertools.chain(head, refs), workers, absorb, progress, batch_files)
     stats.files_seen = walker.files_seen if walker is not None else stats.files_analyzed
     if walker is not None:
         notifications.extend(walker.notifications)
