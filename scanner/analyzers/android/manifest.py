@@ -32,6 +32,7 @@ class AndroidManifestAnalyzer(NameRouted):
 
     # React Native libraries ship `AndroidManifestNew.xml` beside the old one for AGP 8 namespaces
     patterns: ClassVar[tuple[str, ...]] = ("AndroidManifest*.xml",)
+    inputs_note: ClassVar[str] = "source manifests (app modules, library modules, the text manifest of an AAR)"
 
     def analyze(self, file: FileInput) -> Iterator[Fact]:
         root = load_xml(file.display_path, file.text)
